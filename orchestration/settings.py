@@ -1,0 +1,131 @@
+"""Every pinlake setting, in one typed place.
+
+Values come from environment variables with the ``PINLAKE_`` prefix (or a ``.env``
+file); nothing else in the code reads ``os.environ``. Paths are made absolute so
+that Spark, dbt and the Kafka broker agree on them whatever their working directory.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+"""The checkout: dbt project, JVM poms and the artifact cache live here."""
+
+RECORD_KINDS: tuple[str, ...] = ("pin", "geo", "user")
+"""The three record kinds that describe one post, joined by ``ind``."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="PINLAKE_", env_file=".env", extra="ignore")
+
+    # --- where things live -------------------------------------------------------
+    home: Path = Field(
+        default=Path("lakehouse"),
+        description="Source DB, Delta tables, warehouse, metastore, checkpoints, Kafka data.",
+    )
+    source_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL of the source database; default a SQLite file in home.",
+    )
+    jvm_cache: Path = Field(
+        default=REPO_ROOT / ".cache" / "jvm",
+        description="Where `make setup` puts the pinned JVM artifacts (Delta, Kafka).",
+    )
+
+    # --- Spark -------------------------------------------------------------------
+    spark_master: str = "local[*]"
+    spark_driver_memory: str = "4g"
+    spark_shuffle_partitions: int = 4
+
+    # --- Kafka -------------------------------------------------------------------
+    kafka_bootstrap: str = "127.0.0.1:9092"
+    kafka_controller_port: int = 9093
+    kafka_partitions: int = 3
+    kafka_topic_prefix: str = "pinterest"
+    kafka_security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = (
+        "PLAINTEXT"
+    )
+    kafka_sasl_mechanism: str | None = None
+    kafka_sasl_username: str | None = None
+    kafka_sasl_password: SecretStr | None = None
+    kafka_ssl_ca_location: Path | None = None
+
+    # --- ingestion API -----------------------------------------------------------
+    api_host: str = "127.0.0.1"
+    api_port: int = 8082
+    api_token: SecretStr | None = None
+    api_max_body_bytes: int = 5 * 1024 * 1024
+    api_max_records: int = 1000
+    api_produce_timeout_s: float = 10.0
+
+    # --- streaming ---------------------------------------------------------------
+    stream_trigger_seconds: float = 1.0
+
+    # --- dbt ---------------------------------------------------------------------
+    dbt_target: str = "local"
+
+    @field_validator("home", "jvm_cache", mode="after")
+    @classmethod
+    def _absolute(cls, value: Path) -> Path:
+        return value.expanduser().resolve()
+
+    # --- derived paths -----------------------------------------------------------
+    @property
+    def resolved_source_url(self) -> str:
+        return self.source_url or f"sqlite:///{self.home / 'source.db'}"
+
+    @property
+    def bronze_dir(self) -> Path:
+        return self.home / "bronze"
+
+    @property
+    def warehouse_dir(self) -> Path:
+        return self.home / "warehouse"
+
+    @property
+    def metastore_dir(self) -> Path:
+        return self.home / "metastore_db"
+
+    @property
+    def checkpoint_dir(self) -> Path:
+        return self.home / "checkpoints"
+
+    @property
+    def kafka_data_dir(self) -> Path:
+        return self.home / "kafka"
+
+    def bronze_path(self, kind: str) -> Path:
+        """Delta location of the bronze table for one record kind (or ``deadletter``)."""
+        return self.bronze_dir / kind
+
+    def topic(self, kind: str) -> str:
+        """Kafka topic of a record kind, e.g. ``pinterest.pin`` or ``pinterest.deadletter``."""
+        return f"{self.kafka_topic_prefix}.{kind}"
+
+    def kafka_client_config(self) -> dict[str, str]:
+        """librdkafka settings shared by producers, consumers and the admin client."""
+        config = {
+            "bootstrap.servers": self.kafka_bootstrap,
+            "security.protocol": self.kafka_security_protocol,
+        }
+        if self.kafka_sasl_mechanism:
+            config["sasl.mechanism"] = self.kafka_sasl_mechanism
+        if self.kafka_sasl_username:
+            config["sasl.username"] = self.kafka_sasl_username
+        if self.kafka_sasl_password:
+            config["sasl.password"] = self.kafka_sasl_password.get_secret_value()
+        if self.kafka_ssl_ca_location:
+            config["ssl.ca.location"] = str(self.kafka_ssl_ca_location)
+        return config
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The settings of this process, read once from the environment."""
+    return Settings()

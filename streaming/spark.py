@@ -1,0 +1,120 @@
+"""How pinlake starts Spark: Delta Lake, pinned jars, and the local metastore.
+
+Two kinds of session:
+
+* ``catalog=True`` (``pinlake sql``, ``pinlake build`` and ``pinlake load``): Hive
+  support with an embedded Derby metastore under ``PINLAKE_HOME``, so the tables dbt
+  builds (``staging.*``, ``marts.*``) are there for the next process. Derby admits one
+  process at a time; :func:`metastore_lock` turns a second one into a clear message.
+* ``catalog=False`` (the streaming job): no metastore at all, Delta tables by path,
+  so streaming can run while dbt builds.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from orchestration import jvm
+from orchestration.settings import Settings
+
+if TYPE_CHECKING:
+    from pyspark.sql import SparkSession
+
+
+class MetastoreBusy(RuntimeError):
+    """Another process holds the local metastore."""
+
+
+def spark_conf(settings: Settings, *, catalog: bool) -> dict[str, str]:
+    """Every Spark setting pinlake uses; the dbt profile's local target mirrors these."""
+    conf = {
+        "spark.master": settings.spark_master,
+        "spark.app.name": "pinlake",
+        "spark.driver.memory": settings.spark_driver_memory,
+        "spark.jars": ",".join(str(jar) for jar in jvm.jars("spark")),
+        "spark.sql.extensions": "io.delta.sql.DeltaSparkSessionExtension",
+        "spark.sql.catalog.spark_catalog": "org.apache.spark.sql.delta.catalog.DeltaCatalog",
+        "spark.sql.shuffle.partitions": str(settings.spark_shuffle_partitions),
+        "spark.sql.session.timeZone": "UTC",
+        "spark.sql.warehouse.dir": str(settings.warehouse_dir),
+        "spark.ui.enabled": "false",
+        "spark.ui.showConsoleProgress": "false",
+        "spark.databricks.delta.schema.autoMerge.enabled": "false",
+        "spark.driver.extraJavaOptions": f"-Dderby.system.home={settings.home}",
+    }
+    if catalog:
+        conf["spark.sql.catalogImplementation"] = "hive"
+        conf["spark.hadoop.javax.jdo.option.ConnectionURL"] = (
+            f"jdbc:derby:;databaseName={settings.metastore_dir};create=true"
+        )
+    else:
+        conf["spark.sql.catalogImplementation"] = "in-memory"
+    return conf
+
+
+def _lock_path(settings: Settings) -> Path:
+    return settings.home / "metastore.lock"
+
+
+@contextmanager
+def metastore_lock(settings: Settings, command: str) -> Iterator[None]:
+    """Hold the local metastore for this process, or fail at once with who holds it."""
+    settings.home.mkdir(parents=True, exist_ok=True)
+    path = _lock_path(settings)
+    handle = path.open("a+")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.seek(0)
+        holder = handle.read().strip() or "another process"
+        handle.close()
+        raise MetastoreBusy(
+            f"The local metastore in {settings.home} is in use by {holder}; "
+            "wait for it to finish (or stop it) and run this command again."
+        ) from None
+    handle.seek(0)
+    handle.truncate()
+    started = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    handle.write(f"process {os.getpid()} (`{command}`, started {started})")
+    handle.flush()
+    try:
+        yield
+    finally:
+        handle.seek(0)
+        handle.truncate()
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        handle.close()
+
+
+def build_session(settings: Settings, *, catalog: bool) -> SparkSession:
+    """Start (or reuse) this process's Spark session with Delta and the pinned jars."""
+    from pyspark.sql import SparkSession
+
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    settings.home.mkdir(parents=True, exist_ok=True)
+    builder = SparkSession.builder
+    if catalog:
+        builder = builder.enableHiveSupport()
+    for key, value in spark_conf(settings, catalog=catalog).items():
+        builder = builder.config(key, value)
+    session = builder.getOrCreate()
+    session.sparkContext.setLogLevel("WARN")
+    return session
+
+
+@contextmanager
+def catalog_session(settings: Settings, command: str) -> Iterator[SparkSession]:
+    """A session with the persistent metastore, held exclusively for ``command``."""
+    with metastore_lock(settings, command):
+        session = build_session(settings, catalog=True)
+        try:
+            yield session
+        finally:
+            session.stop()
