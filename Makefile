@@ -1,0 +1,39 @@
+# pinlake: `make demo` runs the whole pipeline locally, `make test` runs the tests.
+# Every install step lives here, so a fresh clone needs nothing but Python 3.11+, Java 17 and Maven.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: setup demo test test-fast lint format bench docs clean
+
+setup: $(STAMP) profiles.yml
+	$(BIN)/pinlake setup-jvm
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip uv
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[dev]'
+	touch $(STAMP)
+
+# dbt reads profiles.yml from the project folder first; the example works unedited.
+profiles.yml: profiles.yml.example
+	cp profiles.yml.example profiles.yml
+
+test: setup
+	$(BIN)/pytest
+
+test-fast: setup
+	$(BIN)/pytest -m "not slow"
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: setup
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf lakehouse target logs .pytest_cache
