@@ -55,6 +55,12 @@ class Settings(BaseSettings):
     kafka_sasl_username: str | None = None
     kafka_sasl_password: SecretStr | None = None
     kafka_ssl_ca_location: Path | None = None
+    kafka_local_broker: bool = Field(
+        default=True,
+        description="`pinlake stack up` runs a local broker; false when bootstrap is managed.",
+    )
+    kafka_heap: str = "512m"
+    kafka_start_timeout_s: float = 90.0
 
     # --- ingestion API -----------------------------------------------------------
     api_host: str = "127.0.0.1"
