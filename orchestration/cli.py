@@ -15,6 +15,7 @@ from rich.console import Console
 
 from orchestration.jvm import JvmArtifactsMissing
 from orchestration.settings import get_settings
+from orchestration.stack_cli import stack_app
 
 app = typer.Typer(
     name="pinlake",
@@ -23,6 +24,7 @@ app = typer.Typer(
     add_completion=False,
 )
 console = Console(stderr=True)
+app.add_typer(stack_app, name="stack")
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -51,3 +53,57 @@ def setup_jvm(force: bool = typer.Option(False, help="Resolve again even if unch
 
     jvm.resolve_all(force=force)
     console.print(f"JVM artifacts ready in {get_settings().jvm_cache}")
+
+
+@app.command()
+@friendly_errors
+def load(
+    full: bool = typer.Option(False, "--full", help="Extract every row again, not only new ones."),
+) -> None:
+    """Extract the source database into the bronze Delta tables (only rows not loaded yet)."""
+    from streaming.batch_load import load as load_bronze
+    from streaming.spark import catalog_session
+
+    settings = get_settings()
+    with catalog_session(settings, "pinlake load") as spark:
+        result = load_bronze(spark, settings, full=full)
+    rows = ", ".join(f"{kind}={count:,}" for kind, count in result.rows_per_kind.items())
+    console.print(f"extract {result.extract_id}: {rows}")
+
+
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+@friendly_errors
+def build(ctx: typer.Context) -> None:
+    """Run `dbt build` with the local profile; extra arguments go to dbt (e.g. -s +my_model)."""
+    from orchestration import dbt_runner
+
+    outcome = dbt_runner.run(get_settings(), ["build", *ctx.args])
+    if not outcome.success:
+        raise typer.Exit(1)
+
+
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+@friendly_errors
+def dbt(ctx: typer.Context) -> None:
+    """Run any dbt command on pinlake's Spark session, e.g. `pinlake dbt test -s marts`."""
+    from orchestration import dbt_runner
+
+    outcome = dbt_runner.run(get_settings(), list(ctx.args))
+    if not outcome.success:
+        raise typer.Exit(1)
+
+
+@app.command()
+@friendly_errors
+def sql(
+    query: str = typer.Argument(..., help="Spark SQL, e.g. 'select * from marts.fct_posts'"),
+    output: str = typer.Option("table", "--format", help="table, csv or json"),
+    limit: int = typer.Option(1000, help="At most this many rows."),
+) -> None:
+    """Run Spark SQL against the local lakehouse and print the result."""
+    from orchestration.query import print_result, run_query
+
+    if output not in {"table", "csv", "json"}:
+        raise typer.BadParameter("--format must be table, csv or json")
+    columns, rows = run_query(get_settings(), query, limit=limit)
+    print_result(columns, rows, output)

@@ -90,7 +90,7 @@ def load(spark: SparkSession, settings: Settings, *, full: bool = False) -> Load
             after = None if full else last_extracted_ind(spark, settings, kind)
             task = progress.add_task(f"extracting {kind}", total=None)
             counts[kind] = 0
-            rows = source_db.read_posts(engine, kind, after_ind=after)
+            rows = source_db.read_posts(engine, kind, after_ind=after, batch_size=50_000)
             for chunk in _chunks(rows, CHUNK_ROWS):
                 frame = spark.createDataFrame(pd.DataFrame({"payload": chunk})).select(
                     "payload",

@@ -1,0 +1,79 @@
+"""Run dbt in this process, on the Spark session pinlake configures.
+
+dbt-spark's ``session`` method calls ``SparkSession.builder.getOrCreate()``, so when
+pinlake has already started its session (Delta, pinned jars, metastore under
+``PINLAKE_HOME``) dbt runs on exactly that session. The environment is set first so
+the profile renders the same absolute paths for anything it reads itself.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from orchestration.settings import REPO_ROOT, Settings
+from streaming.spark import build_session, metastore_lock
+
+
+@dataclass
+class DbtOutcome:
+    """What a dbt command did, counted by node status."""
+
+    success: bool
+    statuses: dict[str, int] = field(default_factory=dict)
+    failures: list[str] = field(default_factory=list)
+
+
+def profiles_dir(settings: Settings) -> Path:
+    """The project's profiles.yml, or a copy of the example when `make setup` has not run."""
+    if (REPO_ROOT / "profiles.yml").exists():
+        return REPO_ROOT
+    fallback = settings.home / "dbt"
+    fallback.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(REPO_ROOT / "profiles.yml.example", fallback / "profiles.yml")
+    return fallback
+
+
+def export_environment(settings: Settings) -> None:
+    """Publish the settings the dbt profile reads with env_var()."""
+    os.environ["PINLAKE_HOME"] = str(settings.home)
+    os.environ["PINLAKE_JVM_CACHE"] = str(settings.jvm_cache)
+    os.environ["PINLAKE_SPARK_MASTER"] = settings.spark_master
+    os.environ["PINLAKE_SPARK_DRIVER_MEMORY"] = settings.spark_driver_memory
+    os.environ["PINLAKE_SPARK_SHUFFLE_PARTITIONS"] = str(settings.spark_shuffle_partitions)
+    os.environ["PINLAKE_DBT_TARGET"] = settings.dbt_target
+
+
+def invoke(settings: Settings, args: list[str]) -> DbtOutcome:
+    """Run one dbt command (e.g. ``["build"]``) against the project; the caller holds the lock."""
+    from dbt.cli.main import dbtRunner
+
+    export_environment(settings)
+    if settings.dbt_target == "local":
+        build_session(settings, catalog=True)
+    result = dbtRunner().invoke(
+        [
+            *args,
+            "--project-dir",
+            str(REPO_ROOT),
+            "--profiles-dir",
+            str(profiles_dir(settings)),
+            "--target",
+            settings.dbt_target,
+        ]
+    )
+    outcome = DbtOutcome(success=result.success)
+    for node in getattr(result.result, "results", None) or []:
+        status = str(node.status)
+        outcome.statuses[status] = outcome.statuses.get(status, 0) + 1
+        if status in {"error", "fail"}:
+            outcome.failures.append(f"{node.node.unique_id}: {node.message}")
+    return outcome
+
+
+def run(settings: Settings, args: list[str]) -> DbtOutcome:
+    """Run one dbt command holding the local metastore."""
+    with metastore_lock(settings, f"dbt {' '.join(args)}"):
+        return invoke(settings, args)

@@ -1,0 +1,49 @@
+"""``pinlake sql``: look at any table of the local lakehouse without writing code."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from orchestration.settings import Settings
+from streaming.spark import catalog_session
+
+
+def run_query(settings: Settings, query: str, *, limit: int) -> tuple[list[str], list[tuple]]:
+    """Column names and at most ``limit`` rows of one Spark SQL statement."""
+    with catalog_session(settings, "pinlake sql") as spark:
+        frame = spark.sql(query)
+        rows = [tuple(row) for row in frame.limit(limit).collect()]
+        return list(frame.columns), rows
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat(sep=" ") if isinstance(value, datetime) else value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    return value
+
+
+def print_result(columns: list[str], rows: list[tuple], output: str) -> None:
+    if output == "json":
+        for row in rows:
+            print(json.dumps(dict(zip(columns, map(_plain, row), strict=True))))
+    elif output == "csv":
+        writer = csv.writer(sys.stdout)
+        writer.writerow(columns)
+        writer.writerows([[_plain(value) for value in row] for row in rows])
+    else:
+        table = Table(*columns, show_lines=False)
+        for row in rows:
+            table.add_row(*["" if value is None else str(_plain(value)) for value in row])
+        Console().print(table)
