@@ -69,6 +69,10 @@ class Settings(BaseSettings):
     api_max_body_bytes: int = 5 * 1024 * 1024
     api_max_records: int = 1000
     api_produce_timeout_s: float = 10.0
+    api_max_record_bytes: int = Field(
+        default=900_000,
+        description="Largest single record; below Kafka's default 1 MB message limit.",
+    )
 
     # --- streaming ---------------------------------------------------------------
     stream_trigger_seconds: float = 1.0
