@@ -1,0 +1,252 @@
+"""The Kafka producer behind the ingestion API: nothing counts as accepted until Kafka says so.
+
+A thin layer over confluent-kafka's ``Producer`` with ``enable.idempotence=true`` and
+``acks=all``: librdkafka retries transient failures itself without duplicating or
+reordering, and a record is acknowledged only when every in-sync replica has it.
+
+One producer is shared by all concurrent requests, so librdkafka can batch their
+records together. A background thread serves the delivery callbacks; each call to
+:meth:`IngestProducer.produce_batch` (or its async twin) waits only for *its own*
+records, never for other requests' (which ``flush()`` would do), and never longer
+than ``settings.api_produce_timeout_s``: librdkafka's ``message.timeout.ms`` is set to
+the same bound, so a broker that cannot be reached turns into
+:class:`BrokerUnavailable` (the API's 503), never into a hang or a false success.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, InvalidStateError
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass
+
+from confluent_kafka import KafkaError, KafkaException, Message, Producer
+
+from orchestration.settings import Settings
+
+log = logging.getLogger(__name__)
+
+_UNAVAILABLE_CODES = frozenset(
+    {
+        KafkaError._MSG_TIMED_OUT,
+        KafkaError._TIMED_OUT,
+        KafkaError._TRANSPORT,
+        KafkaError._ALL_BROKERS_DOWN,
+        KafkaError._UNKNOWN_TOPIC,
+        KafkaError.UNKNOWN_TOPIC_OR_PART,
+        KafkaError.NOT_ENOUGH_REPLICAS,
+        KafkaError.NOT_ENOUGH_REPLICAS_AFTER_APPEND,
+        KafkaError.LEADER_NOT_AVAILABLE,
+        KafkaError.NOT_LEADER_FOR_PARTITION,
+        KafkaError.REQUEST_TIMED_OUT,
+        KafkaError._FATAL,
+    }
+)
+"""Delivery errors that mean "Kafka cannot take records now": try again later (503).
+
+A missing topic is among them: topics are created by ``pinlake stack up``, so a
+missing one is an operational fault, not the client's.
+"""
+
+_GRACE_S = 2.0
+"""How much longer than librdkafka's own message timeout we wait for its callbacks."""
+
+
+class BrokerUnavailable(RuntimeError):
+    """Kafka did not acknowledge the records in time; the client should retry later."""
+
+
+@dataclass(frozen=True, slots=True)
+class OutgoingRecord:
+    """One record to write: where, under which key, the exact bytes, and optional headers."""
+
+    topic: str
+    key: bytes | None
+    value: bytes
+    headers: tuple[tuple[str, bytes], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """What Kafka answered for one record: its place, or why it was refused."""
+
+    partition: int | None
+    offset: int | None
+    error: KafkaError | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def record_key(kind: str, post_key: int) -> bytes:
+    """``pin:123``: the three records of a post stay ordered within their partitions."""
+    return f"{kind}:{post_key}".encode()
+
+
+class _PendingBatch:
+    """Collects the delivery reports of one batch and resolves a future when all are in."""
+
+    __slots__ = ("_lock", "_remaining", "deliveries", "future")
+
+    def __init__(self, size: int) -> None:
+        self.deliveries: list[Delivery | None] = [None] * size
+        self.future: Future[list[Delivery]] = Future()
+        self._remaining = size
+        self._lock = threading.Lock()
+        if size == 0:
+            self.future.set_result([])
+
+    def callback(self, position: int) -> Callable[[KafkaError | None, Message], None]:
+        def on_delivery(error: KafkaError | None, message: Message) -> None:
+            if error is None:
+                delivery = Delivery(message.partition(), message.offset())
+            else:
+                delivery = Delivery(None, None, error)
+            with self._lock:
+                self.deliveries[position] = delivery
+                self._remaining -= 1
+                done = self._remaining == 0
+            if done:
+                # A waiter that gave up has cancelled the future; its answer is already 503.
+                with contextlib.suppress(InvalidStateError):
+                    self.future.set_result(list(self.deliveries))  # type: ignore[arg-type]
+
+        return on_delivery
+
+
+class IngestProducer:
+    """Idempotent, ``acks=all`` producer shared by the API's requests.
+
+    ``extra_config`` overrides librdkafka settings (e.g. ``linger.ms`` in benchmarks);
+    idempotence and ``acks=all`` cannot be switched off through it.
+    """
+
+    def __init__(self, settings: Settings, extra_config: dict[str, object] | None = None) -> None:
+        self.timeout_s = settings.api_produce_timeout_s
+        self._config: dict[str, object] = {
+            **settings.kafka_client_config(),
+            "client.id": "pinlake-api",
+            "linger.ms": 5,
+            "message.timeout.ms": max(1, int(self.timeout_s * 1000)),
+            # Keep "cannot connect" noise out of the API log; readiness reports it.
+            "logger": log,
+            **(extra_config or {}),
+            "enable.idempotence": True,
+            "acks": "all",
+        }
+        self._lock = threading.Lock()
+        self._fatal: KafkaError | None = None
+        self._producer = self._new_producer()
+        self._closed = threading.Event()
+        self._poller = threading.Thread(target=self._poll_forever, name="kafka-poll", daemon=True)
+        self._poller.start()
+
+    # --- lifecycle ----------------------------------------------------------------
+
+    def _new_producer(self) -> Producer:
+        return Producer({**self._config, "error_cb": self._on_error})
+
+    def _on_error(self, error: KafkaError) -> None:
+        if error.fatal():
+            log.error("Kafka producer hit a fatal error, it will be rebuilt: %s", error)
+            self._fatal = error
+
+    def _current(self) -> Producer:
+        """The live producer; a fatally failed idempotent producer is replaced by a new one."""
+        with self._lock:
+            if self._fatal is not None:
+                old, self._producer = self._producer, self._new_producer()
+                self._fatal = None
+                with contextlib.suppress(Exception):
+                    old.flush(0)
+            return self._producer
+
+    def _poll_forever(self) -> None:
+        while not self._closed.is_set():
+            self._producer.poll(0.05)
+
+    def close(self, timeout_s: float | None = None) -> int:
+        """Deliver what is in flight (bounded), stop the poll thread; returns records left."""
+        self._closed.set()
+        self._poller.join(timeout=5)
+        return self._producer.flush(self.timeout_s if timeout_s is None else timeout_s)
+
+    # --- producing ----------------------------------------------------------------
+
+    def _enqueue(self, records: Sequence[OutgoingRecord]) -> _PendingBatch:
+        pending = _PendingBatch(len(records))
+        producer = self._current()
+        deadline = time.monotonic() + self.timeout_s
+        for position, record in enumerate(records):
+            while True:
+                try:
+                    producer.produce(
+                        record.topic,
+                        value=record.value,
+                        key=record.key,
+                        headers=list(record.headers) or None,
+                        on_delivery=pending.callback(position),
+                    )
+                    break
+                except BufferError:
+                    # The local queue is full: the broker is slow or gone. Wait, bounded.
+                    if time.monotonic() > deadline:
+                        raise BrokerUnavailable(
+                            "the Kafka producer queue stayed full; the broker is not keeping up"
+                        ) from None
+                    time.sleep(0.01)
+                except KafkaException as error:
+                    raise BrokerUnavailable(f"Kafka refused the record: {error}") from error
+        return pending
+
+    def _check(self, deliveries: list[Delivery]) -> list[Delivery]:
+        for delivery in deliveries:
+            if delivery.error is not None and delivery.error.code() in _UNAVAILABLE_CODES:
+                raise BrokerUnavailable(
+                    f"Kafka did not acknowledge the records: {delivery.error.str()}"
+                )
+        return deliveries
+
+    def produce_batch(self, records: Sequence[OutgoingRecord]) -> list[Delivery]:
+        """Write ``records`` and return one :class:`Delivery` each, in order, once acknowledged.
+
+        Raises :class:`BrokerUnavailable` if Kafka cannot be reached within the timeout.
+        Other per-record refusals (e.g. a record larger than the broker allows) come back
+        as a :class:`Delivery` with ``error`` set, so the caller can report them per record.
+        """
+        pending = self._enqueue(records)
+        try:
+            return self._check(pending.future.result(timeout=self.timeout_s + _GRACE_S))
+        except FutureTimeout:
+            raise BrokerUnavailable(
+                f"Kafka did not acknowledge the records within {self.timeout_s:.1f}s"
+            ) from None
+
+    async def produce_batch_async(self, records: Sequence[OutgoingRecord]) -> list[Delivery]:
+        """:meth:`produce_batch` for the event loop: awaits acknowledgements without a thread."""
+        pending = self._enqueue(records)
+        try:
+            deliveries = await asyncio.wait_for(
+                asyncio.wrap_future(pending.future), timeout=self.timeout_s + _GRACE_S
+            )
+        except TimeoutError:
+            raise BrokerUnavailable(
+                f"Kafka did not acknowledge the records within {self.timeout_s:.1f}s"
+            ) from None
+        return self._check(deliveries)
+
+    def ping(self, timeout_s: float) -> list[str]:
+        """The cluster's topic names; :class:`BrokerUnavailable` if it does not answer in time."""
+        try:
+            metadata = self._current().list_topics(timeout=timeout_s)
+        except KafkaException as error:
+            raise BrokerUnavailable(f"Kafka did not answer within {timeout_s:.1f}s") from error
+        if not metadata.brokers:
+            raise BrokerUnavailable("Kafka answered without any broker")
+        return sorted(metadata.topics)
