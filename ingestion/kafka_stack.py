@@ -307,7 +307,8 @@ def _log_tail(files: BrokerFiles, lines: int = 40) -> str:
     return "\n".join(tails) or "(the broker wrote no log)"
 
 
-def _start_process(settings: Settings, files: BrokerFiles) -> int:
+def _check_ports_free(settings: Settings) -> None:
+    """Fail before touching any file when another program holds the broker's ports."""
     host, port = _listener(settings)
     for busy_host, busy_port in ((host, port), ("127.0.0.1", settings.kafka_controller_port)):
         if _port_open(busy_host, busy_port):
@@ -316,6 +317,9 @@ def _start_process(settings: Settings, files: BrokerFiles) -> int:
                 "pick other ports (PINLAKE_KAFKA_BOOTSTRAP, PINLAKE_KAFKA_CONTROLLER_PORT) or "
                 "use that broker with PINLAKE_KAFKA_LOCAL_BROKER=false"
             )
+
+
+def _start_process(settings: Settings, files: BrokerFiles) -> int:
     command = [*_java_command(settings, files, _MAIN_CLASS), str(files.server_properties)]
     with files.console_log.open("ab") as console:
         process = subprocess.Popen(
@@ -430,6 +434,7 @@ def up(settings: Settings) -> StackStatus:
         files = broker_files(settings)
         pid = running_pid(settings)
         if pid is None:
+            _check_ports_free(settings)
             _write_config(settings, files)
             _format_storage(settings, files)
             pid = _start_process(settings, files)

@@ -107,3 +107,28 @@ def sql(
         raise typer.BadParameter("--format must be table, csv or json")
     columns, rows = run_query(get_settings(), query, limit=limit)
     print_result(columns, rows, output)
+
+
+@app.command()
+def generate(
+    posts: int = typer.Option(..., "--posts", min=1, help="How many posts to generate."),
+    seed: int = typer.Option(42, "--seed", help="Same seed (and start index), same rows."),
+    source_url: str | None = typer.Option(
+        None, "--source-url", help="SQLAlchemy URL; default: settings' source DB (SQLite)."
+    ),
+    append: bool = typer.Option(
+        True, "--append/--replace", help="Add after the highest index, or drop and refill."
+    ),
+) -> None:
+    """Fill the source database with synthetic posts shaped like the original data."""
+    from ingestion.generator import generate as generate_posts
+    from ingestion.source_db import drop_tables, make_engine, max_ind
+
+    url = source_url or get_settings().resolved_source_url
+    engine = make_engine(url)
+    if not append:
+        drop_tables(engine)
+    last = max_ind(engine) if append else None
+    start = 0 if last is None else last + 1
+    written = generate_posts(engine, posts=posts, seed=seed, start_ind=start)
+    console.print(f"{written} posts written (ind {start}..{start + written - 1}) to {engine.url}")

@@ -1,0 +1,104 @@
+"""``pinlake stack up | down | status``: the local Kafka broker from the command line.
+
+The work is in :mod:`ingestion.kafka_stack`; this module only turns its results into
+a table and its failures into one red line and exit code 1, so scripts can rely on
+``pinlake stack status`` exiting 0 exactly when the broker answers.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from orchestration.jvm import JvmArtifactsMissing
+from orchestration.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    from ingestion.kafka_stack import StackStatus
+
+stack_app = typer.Typer(
+    help="Start, stop and inspect the local Kafka broker (KRaft, single node).",
+    no_args_is_help=True,
+)
+console = Console()
+errors = Console(stderr=True)
+
+
+def _settings(ctx: typer.Context) -> Settings:
+    """The settings handed in by a caller (tests pass their own), else the environment's."""
+    return ctx.obj if isinstance(ctx.obj, Settings) else get_settings()
+
+
+def _fail(error: Exception) -> typer.Exit:
+    errors.print(f"[red]error:[/red] {error}", highlight=False)
+    return typer.Exit(1)
+
+
+def _print_status(state: StackStatus) -> None:
+    if not state.local:
+        where = "managed cluster"
+    elif state.running:
+        where = f"local broker, pid {state.pid}"
+    else:
+        where = "local broker, not running"
+    reach = "[green]reachable[/green]" if state.reachable else "[red]unreachable[/red]"
+    console.print(f"Kafka {state.bootstrap}: {where}, {reach}", highlight=False)
+    if state.data_dir is not None:
+        console.print(f"data: {state.data_dir}", highlight=False)
+    if state.topics:
+        table = Table("topic", "partitions")
+        for topic, partitions in state.topics.items():
+            table.add_row(topic, str(partitions))
+        console.print(table)
+
+
+@stack_app.command("up")
+def up(ctx: typer.Context) -> None:
+    """Start the broker if it is not running, wait until it answers, create missing topics."""
+    from ingestion import kafka_stack
+
+    settings = _settings(ctx)
+    started = time.monotonic()
+    try:
+        state = kafka_stack.up(settings)
+    except (kafka_stack.KafkaStackError, JvmArtifactsMissing) as error:
+        raise _fail(error) from None
+    _print_status(state)
+    console.print(f"ready in {time.monotonic() - started:.1f}s", highlight=False)
+
+
+@stack_app.command("down")
+def down(
+    ctx: typer.Context,
+    timeout: float = typer.Option(30.0, help="Seconds to wait after SIGTERM before SIGKILL."),
+) -> None:
+    """Stop the local broker cleanly; its topics and records stay on disk."""
+    from ingestion import kafka_stack
+
+    settings = _settings(ctx)
+    try:
+        was_running = kafka_stack.down(settings, timeout_s=timeout)
+    except kafka_stack.KafkaStackError as error:
+        raise _fail(error) from None
+    if was_running:
+        console.print(f"Kafka broker stopped; data kept in {settings.kafka_data_dir}")
+    else:
+        console.print("Kafka broker was not running")
+
+
+@stack_app.command("status")
+def status(ctx: typer.Context) -> None:
+    """Show whether the broker runs and answers, and each topic's partitions (exit 1 if not)."""
+    from ingestion import kafka_stack
+
+    try:
+        state = kafka_stack.status(_settings(ctx))
+    except kafka_stack.KafkaStackError as error:
+        raise _fail(error) from None
+    _print_status(state)
+    if not state.reachable:
+        raise typer.Exit(1)

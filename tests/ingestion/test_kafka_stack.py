@@ -1,0 +1,169 @@
+"""The broker ``pinlake stack up`` runs: real JVM, real topics, real produce and consume."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+from confluent_kafka import Consumer, KafkaError, Producer, TopicPartition
+from typer.testing import CliRunner
+
+from ingestion import kafka_stack
+from orchestration.settings import Settings
+
+pytestmark = pytest.mark.kafka
+
+
+def _produce(settings: Settings, topic: str, key: bytes, value: bytes) -> tuple[int, int]:
+    """Send one record with ``acks=all`` and return where the broker put it."""
+    producer = Producer(
+        {**settings.kafka_client_config(), "acks": "all", "enable.idempotence": True}
+    )
+    delivered: list[tuple[int, int]] = []
+    errors: list[KafkaError] = []
+
+    def on_delivery(error: KafkaError | None, message: object) -> None:
+        if error is not None:
+            errors.append(error)
+        else:
+            delivered.append((message.partition(), message.offset()))  # type: ignore[attr-defined]
+
+    producer.produce(topic, key=key, value=value, on_delivery=on_delivery)
+    assert producer.flush(15) == 0, "the broker did not acknowledge the record in time"
+    assert not errors, errors
+    return delivered[0]
+
+
+def _read_at(settings: Settings, topic: str, partition: int, offset: int) -> tuple[bytes, bytes]:
+    """Read exactly one record back by its partition and offset."""
+    consumer = Consumer(
+        {
+            **settings.kafka_client_config(),
+            "group.id": f"test-{uuid.uuid4()}",
+            "enable.auto.commit": False,
+        }
+    )
+    try:
+        consumer.assign([TopicPartition(topic, partition, offset)])
+        message = consumer.poll(15)
+        assert message is not None, f"nothing to read at {topic}[{partition}]@{offset}"
+        assert message.error() is None, message.error()
+        return message.key(), message.value()
+    finally:
+        consumer.close()
+
+
+def test_session_broker_has_all_topics_with_configured_partitions(
+    kafka_settings: Settings,
+) -> None:
+    state = kafka_stack.status(kafka_settings)
+
+    assert state.running and state.reachable and state.pid is not None
+    for topic in kafka_stack.wanted_topics(kafka_settings):
+        assert state.topics.get(topic) == kafka_settings.kafka_partitions, state.topics
+    assert set(state.topics) >= {
+        "pinterest.pin",
+        "pinterest.geo",
+        "pinterest.user",
+        "pinterest.deadletter",
+    }
+
+
+def test_up_is_idempotent(kafka_settings: Settings) -> None:
+    before = kafka_stack.status(kafka_settings)
+
+    after = kafka_stack.up(kafka_settings)
+
+    assert after.pid == before.pid, "a second `up` must not start a second broker"
+    assert after.topics == before.topics
+
+
+def test_acknowledged_record_can_be_consumed(kafka_settings: Settings) -> None:
+    topic = kafka_settings.topic("pin")
+    value = f'{{"index": 7, "probe": "{uuid.uuid4()}"}}'.encode()
+
+    partition, offset = _produce(kafka_settings, topic, b"pin:7", value)
+
+    assert _read_at(kafka_settings, topic, partition, offset) == (b"pin:7", value)
+
+
+def test_down_stops_the_broker_and_keeps_its_data(fresh_kafka_settings: Settings) -> None:
+    """Own broker, so stopping it does not disturb the session broker others use."""
+    settings = fresh_kafka_settings
+    first = kafka_stack.up(settings)
+    assert first.pid is not None
+    value = f"survives a restart {uuid.uuid4()}".encode()
+    try:
+        partition, offset = _produce(settings, settings.topic("geo"), b"geo:1", value)
+
+        assert kafka_stack.down(settings) is True
+        assert kafka_stack.status(settings).running is False
+        assert not _pid_alive(first.pid)
+        assert kafka_stack.down(settings) is False, "a second `down` has nothing to stop"
+
+        second = kafka_stack.up(settings)
+        assert second.pid != first.pid
+        assert _read_at(settings, settings.topic("geo"), partition, offset) == (b"geo:1", value)
+    finally:
+        kafka_stack.down(settings)
+
+
+def test_stack_cli_status_up_down(fresh_kafka_settings: Settings) -> None:
+    from orchestration import stack_cli
+
+    settings = fresh_kafka_settings
+    runner = CliRunner()
+    try:
+        stopped = runner.invoke(stack_cli.stack_app, ["status"], obj=settings)
+        assert stopped.exit_code == 1
+        assert "not running" in stopped.output
+
+        started = runner.invoke(stack_cli.stack_app, ["up"], obj=settings)
+        assert started.exit_code == 0, started.output
+        running = runner.invoke(stack_cli.stack_app, ["status"], obj=settings)
+        assert running.exit_code == 0, running.output
+        assert settings.kafka_bootstrap in running.output
+        assert "pinterest.deadletter" in running.output
+
+        stopping = runner.invoke(stack_cli.stack_app, ["down"], obj=settings)
+        assert stopping.exit_code == 0, stopping.output
+        assert "stopped" in stopping.output
+    finally:
+        kafka_stack.down(settings)
+
+
+def test_managed_cluster_is_never_started_or_stopped(fresh_kafka_settings: Settings) -> None:
+    settings = fresh_kafka_settings.model_copy(update={"kafka_local_broker": False})
+
+    with pytest.raises(kafka_stack.KafkaStackError, match="managed"):
+        kafka_stack.down(settings)
+    assert not settings.kafka_data_dir.exists()
+
+
+def test_local_broker_refuses_a_port_in_use(
+    kafka_settings: Settings, fresh_kafka_settings: Settings
+) -> None:
+    settings = fresh_kafka_settings.model_copy(
+        update={"kafka_bootstrap": kafka_settings.kafka_bootstrap}
+    )
+
+    with pytest.raises(kafka_stack.KafkaStackError, match="already in use"):
+        kafka_stack.up(settings)
+    assert not settings.kafka_data_dir.exists(), "nothing is written for a broker that cannot run"
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return Path(f"/proc/{pid}").exists() and "Z" not in _proc_state(pid)
+
+
+def _proc_state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return ""
