@@ -28,6 +28,7 @@ from sqlalchemy import (
     create_engine,
     event,
     func,
+    inspect,
     select,
 )
 from sqlalchemy.dialects import sqlite
@@ -126,7 +127,10 @@ def max_ind(engine: Engine) -> int | None:
     """The highest post index in the source, or ``None`` when it is empty.
 
     The three tables are written together, so ``pinterest_data`` speaks for all of them.
+    A database without the tables yet counts as empty.
     """
+    if not inspect(engine).has_table(pinterest_data.name):
+        return None
     with engine.connect() as conn:
         return conn.execute(select(func.max(pinterest_data.c["index"]))).scalar()
 
