@@ -76,6 +76,19 @@ class Settings(BaseSettings):
 
     # --- streaming ---------------------------------------------------------------
     stream_trigger_seconds: float = 1.0
+    stream_max_offsets_per_trigger: int | None = Field(
+        default=500_000,
+        description="Records per micro-batch across all topics (bounds memory on catch-up).",
+    )
+    stream_fail_on_data_loss: bool = Field(
+        default=True,
+        description="Stop when Kafka deleted records before bronze had them (retention, topic "
+        "re-created), instead of silently skipping them.",
+    )
+    stream_watermark_seconds: int = Field(
+        default=120, description="How late a record may arrive and still update its window."
+    )
+    stream_realtime_trigger_seconds: float = 5.0
 
     # --- dbt ---------------------------------------------------------------------
     dbt_target: str = "local"
@@ -105,6 +118,10 @@ class Settings(BaseSettings):
     @property
     def checkpoint_dir(self) -> Path:
         return self.home / "checkpoints"
+
+    @property
+    def realtime_dir(self) -> Path:
+        return self.home / "realtime"
 
     @property
     def kafka_data_dir(self) -> Path:
