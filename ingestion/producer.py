@@ -31,6 +31,28 @@ from orchestration.settings import Settings
 
 log = logging.getLogger(__name__)
 
+
+class _OncePerMinute(logging.Filter):
+    """librdkafka repeats "connection refused" every second while a broker is down; once a
+    minute is enough to explain a 503, and the log stays readable."""
+
+    def __init__(self, every_s: float = 60.0) -> None:
+        super().__init__()
+        self._every_s = every_s
+        self._last: dict[str, float] = {}
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        key = record.getMessage()[:60]
+        now = time.monotonic()
+        if now - self._last.get(key, -self._every_s) < self._every_s:
+            return False
+        self._last[key] = now
+        return True
+
+
+librdkafka_log = logging.getLogger(f"{__name__}.librdkafka")
+librdkafka_log.addFilter(_OncePerMinute())
+
 _UNAVAILABLE_CODES = frozenset(
     {
         KafkaError._MSG_TIMED_OUT,
@@ -134,8 +156,7 @@ class IngestProducer:
             "client.id": "pinlake-api",
             "linger.ms": 5,
             "message.timeout.ms": max(1, int(self.timeout_s * 1000)),
-            # Keep "cannot connect" noise out of the API log; readiness reports it.
-            "logger": log,
+            "logger": librdkafka_log,
             **(extra_config or {}),
             "enable.idempotence": True,
             "acks": "all",

@@ -1,0 +1,109 @@
+"""``POST /topics/{topic}``: the Confluent Kafka REST Proxy v2 produce call, JSON embedded format.
+
+Clients written for the REST Proxy (``requests.post(f"{invoke_url}/topics/{user}.pin",
+headers={"Content-Type": "application/vnd.kafka.json.v2+json"}, data=json.dumps(
+{"records": [{"value": record}]}))``) work unchanged. The answer has one ``offsets``
+entry per record, in order. See :mod:`ingestion.api.intake` for what happens when only
+some records are valid (200 with per-record ``error_code``/``error``) or none is (422).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse
+
+from ingestion.api.auth import require_token
+from ingestion.api.deadletters import RequestContext
+from ingestion.api.errors import (
+    BAD_ENVELOPE,
+    INVALID_RECORD,
+    KAFKA_REST_MEDIA_TYPE,
+    ApiError,
+    Protocol,
+)
+from ingestion.api.intake import Candidate, Intake, Outcome, encode_json, summarize
+from ingestion.api.schemas import (
+    KafkaError,
+    KafkaProduceRequest,
+    KafkaProduceResponse,
+    request_body,
+)
+
+MEDIA_TYPES: frozenset[str | None] = frozenset(
+    {"application/vnd.kafka.json.v2+json", "application/vnd.kafka.v2+json", "application/json"}
+)
+
+router = APIRouter(tags=["Kafka REST Proxy v2"], dependencies=[Depends(require_token)])
+
+
+def get_intake(request: Request) -> Intake:
+    return request.app.state.intake
+
+
+def _candidate(intake: Intake, ctx: RequestContext, position: int, item: Any) -> Candidate:
+    if not isinstance(item, dict):
+        return intake.refuse(
+            position, item, INVALID_RECORD, 'a record must be an object like {"value": {...}}'
+        )
+    if "value" not in item:
+        return intake.refuse(position, item, INVALID_RECORD, "the record has no 'value'")
+    key = item.get("key")
+    headers = (("client-key", encode_json(key)),) if key is not None else ()
+    return intake.check(ctx, position, item, item["value"], headers=headers)
+
+
+def _offset(outcome: Outcome) -> dict[str, Any]:
+    return {
+        "partition": outcome.partition,
+        "offset": outcome.offset,
+        "error_code": outcome.problem.error_code if outcome.problem else None,
+        "error": outcome.message,
+    }
+
+
+@router.post(
+    "/topics/{topic}",
+    summary="Produce records to a topic (REST Proxy v2, JSON embedded format)",
+    response_class=JSONResponse,
+    responses={
+        200: {"model": KafkaProduceResponse, "description": "Kafka acknowledged each record"},
+        401: {"model": KafkaError},
+        404: {"model": KafkaError, "description": "The topic name maps to no record kind"},
+        413: {"model": KafkaError},
+        415: {"model": KafkaError},
+        422: {"model": KafkaError, "description": "Every record was refused"},
+        503: {"model": KafkaError, "description": "Kafka did not acknowledge in time"},
+    },
+    openapi_extra=request_body(KafkaProduceRequest, tuple(sorted(m for m in MEDIA_TYPES if m))),
+)
+async def produce(
+    topic: str, request: Request, intake: Annotated[Intake, Depends(get_intake)]
+) -> JSONResponse:
+    ctx = intake.context(request, Protocol.KAFKA_REST, topic)
+    body, payload = await intake.read_json(request, ctx, MEDIA_TYPES)
+    records = payload.get("records") if isinstance(payload, dict) else None
+    if not isinstance(records, list) or not records:
+        await intake.reject_body(
+            ctx,
+            BAD_ENVELOPE,
+            "the body must be an object with a non-empty 'records' array: "
+            '{"records": [{"value": {...}}]}',
+            body,
+            body_bytes=len(body),
+        )
+    await intake.limit_records(ctx, records)
+    outcomes = await intake.accept(
+        ctx, [_candidate(intake, ctx, i, r) for i, r in enumerate(records)]
+    )
+    answer = {
+        "offsets": [_offset(outcome) for outcome in outcomes],
+        "key_schema_id": None,
+        "value_schema_id": None,
+    }
+    if not any(outcome.ok for outcome in outcomes):
+        failed = next(outcome for outcome in outcomes if outcome.problem is not None)
+        assert failed.problem is not None
+        raise ApiError(failed.problem, summarize(outcomes), extra=answer)
+    return JSONResponse(answer, media_type=KAFKA_REST_MEDIA_TYPE)
