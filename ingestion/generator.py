@@ -255,7 +255,8 @@ def _texts(
 
 
 def _descriptions(rng: np.random.Generator, category: NDArray[np.int64]) -> list[str]:
-    n = len(category)
+    """Sentences of topic words; like the scraper's, long ones are cut with an ellipsis."""
+    n, limit = len(category), cal.DESCRIPTION_MAX_CHARS
     truncated = rng.random(n) < cal.RATES["description_truncated"]
     lengths = np.where(truncated, 40, rng.integers(6, 26, size=n))
     pools = [cal.DESCRIPTION_WORDS[c] for c in _CATEGORIES]
@@ -266,7 +267,8 @@ def _descriptions(rng: np.random.Generator, category: NDArray[np.int64]) -> list
         strict=True,
     ):
         text = text[:1].upper() + text[1:]
-        out.append(text[: cal.DESCRIPTION_MAX_CHARS - 3] + "…" if cut else text + ".")
+        cut = cut or len(text) >= limit
+        out.append(text[: limit - 3] + "…" if cut else text + ".")
     return out
 
 

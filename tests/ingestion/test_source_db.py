@@ -1,0 +1,135 @@
+"""The source DB: the original's table and column names, and ordered, resumable reads."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, inspect, text
+
+from ingestion import source_db
+from ingestion.source_db import (
+    create_tables,
+    geolocation_data,
+    make_engine,
+    max_ind,
+    pinterest_data,
+    read_batches,
+    read_posts,
+    user_data,
+)
+
+
+@pytest.fixture
+def engine(tmp_path: Path) -> Engine:
+    engine = make_engine(f"sqlite:///{tmp_path / 'nested' / 'source.db'}")
+    create_tables(engine)
+    return engine
+
+
+def _insert(engine: Engine, inds: list[int]) -> None:
+    with engine.begin() as conn:
+        conn.execute(
+            geolocation_data.insert(),
+            [
+                {
+                    "ind": i,
+                    "timestamp": datetime(2020, 1, 1, 12, 0, i % 60),
+                    "latitude": -10.5 + i,
+                    "longitude": 20.25,
+                    "country": f"Country {i}",
+                }
+                for i in inds
+            ],
+        )
+
+
+def test_tables_have_the_original_names_and_columns(engine: Engine) -> None:
+    inspector = inspect(engine)
+    columns = {
+        t: [c["name"] for c in inspector.get_columns(t)] for t in inspector.get_table_names()
+    }
+    assert columns == {
+        "pinterest_data": [
+            "index",
+            "unique_id",
+            "title",
+            "description",
+            "poster_name",
+            "follower_count",
+            "tag_list",
+            "is_image_or_video",
+            "image_src",
+            "downloaded",
+            "save_location",
+            "category",
+        ],
+        "geolocation_data": ["ind", "timestamp", "latitude", "longitude", "country"],
+        "user_data": ["ind", "first_name", "last_name", "age", "date_joined"],
+    }
+    assert inspector.get_pk_constraint("pinterest_data")["constrained_columns"] == ["index"]
+    assert inspector.get_pk_constraint("user_data")["constrained_columns"] == ["ind"]
+
+
+def test_make_engine_creates_the_folder_and_uses_wal(engine: Engine, tmp_path: Path) -> None:
+    assert (tmp_path / "nested" / "source.db").exists()
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+
+
+def test_timestamps_are_stored_with_whole_seconds_like_mysql(engine: Engine) -> None:
+    _insert(engine, [3])
+    with engine.connect() as conn:
+        raw = conn.execute(text("select timestamp from geolocation_data")).scalar()
+    assert raw == "2020-01-01 12:00:03"
+    assert next(read_posts(engine, "geo"))["timestamp"] == datetime(2020, 1, 1, 12, 0, 3)
+
+
+def test_max_ind_of_empty_and_missing_tables(engine: Engine, tmp_path: Path) -> None:
+    assert max_ind(engine) is None
+    assert max_ind(make_engine(f"sqlite:///{tmp_path / 'never-created.db'}")) is None
+
+
+def test_max_ind_follows_pins(engine: Engine) -> None:
+    with engine.begin() as conn:
+        conn.execute(
+            pinterest_data.insert(),
+            [{"index": i, "unique_id": f"id-{i}"} for i in (4, 9, 2)],
+        )
+    assert max_ind(engine) == 9
+
+
+def test_read_posts_streams_in_index_order_after_a_given_ind(engine: Engine) -> None:
+    _insert(engine, [7, 1, 5, 3, 9, 2])
+    rows = list(read_posts(engine, "geo", after_ind=None, batch_size=2))
+    assert [r["ind"] for r in rows] == [1, 2, 3, 5, 7, 9]
+    assert rows[0] == {
+        "ind": 1,
+        "timestamp": datetime(2020, 1, 1, 12, 0, 1),
+        "latitude": -9.5,
+        "longitude": 20.25,
+        "country": "Country 1",
+    }
+    assert [r["ind"] for r in read_posts(engine, "geo", after_ind=3, batch_size=2)] == [5, 7, 9]
+    assert [r["ind"] for r in read_posts(engine, "geo", after_ind=9)] == []
+    assert [r["ind"] for r in read_posts(engine, "geo", after_ind=1, until_ind=7)] == [2, 3, 5, 7]
+
+
+def test_read_batches_respects_batch_size(engine: Engine) -> None:
+    _insert(engine, list(range(10)))
+    sizes = [len(b) for b in read_batches(engine, "geo", after_ind=None, batch_size=4)]
+    assert sizes == [4, 4, 2]
+    with pytest.raises(ValueError):
+        next(read_batches(engine, "geo", batch_size=0))
+
+
+def test_each_kind_reads_its_own_table(engine: Engine) -> None:
+    with engine.begin() as conn:
+        conn.execute(pinterest_data.insert(), [{"index": 0, "unique_id": "u", "category": "art"}])
+        conn.execute(user_data.insert(), [{"ind": 0, "first_name": "Ann", "age": 30}])
+    assert next(read_posts(engine, "pin"))["category"] == "art"
+    assert next(read_posts(engine, "user"))["first_name"] == "Ann"
+    assert list(read_posts(engine, "geo")) == []
+    assert source_db.key_column("pin").name == "index"
+    assert source_db.key_column("user").name == "ind"
