@@ -132,3 +132,56 @@ def generate(
     start = 0 if last is None else last + 1
     written = generate_posts(engine, posts=posts, seed=seed, start_ind=start)
     console.print(f"{written} posts written (ind {start}..{start + written - 1}) to {engine.url}")
+
+
+@app.command()
+def api(
+    host: str | None = typer.Option(None, "--host", help="Default: PINLAKE_API_HOST (127.0.0.1)."),
+    port: int | None = typer.Option(None, "--port", help="Default: PINLAKE_API_PORT (8082)."),
+    access_log: bool = typer.Option(False, "--access-log/--no-access-log"),
+) -> None:
+    """Serve the REST ingestion API (Kafka REST Proxy v2 and Kinesis wire formats)."""
+    from ingestion.api.server import serve
+
+    serve(get_settings(), host=host, port=port, access_log=access_log)
+
+
+@app.command()
+def emulate(
+    protocol: str = typer.Option("kafka-rest", "--protocol", help="kafka-rest or kinesis."),
+    count: int = typer.Option(100, "--count", min=0, help="Posts to send; 0 = until Ctrl-C."),
+    rate: float = typer.Option(
+        0, "--rate", min=0, help="Posts per second; 0 = as fast as possible."
+    ),
+    batch_size: int = typer.Option(1, "--batch-size", min=1, help="Records per request."),
+    api_url: str | None = typer.Option(None, "--api", help="Default: the settings' API address."),
+    seed: int = typer.Option(42, "--seed", help="Same seed, same posts in the same order."),
+    user_id: str | None = typer.Option(
+        None, "--user-id", help="Use the original names: <id>.pin, streaming-<id>-pin."
+    ),
+) -> None:
+    """Replay random posts from the source database through the ingestion API."""
+    from ingestion.emulator import EmulatorError, EmulatorOptions, run
+
+    if protocol not in {"kafka-rest", "kinesis"}:
+        raise typer.BadParameter("--protocol must be kafka-rest or kinesis")
+    settings = get_settings()
+    options = EmulatorOptions(
+        api=api_url or f"http://{settings.api_host}:{settings.api_port}",
+        protocol=protocol,  # type: ignore[arg-type]
+        count=count or None,
+        rate=rate or None,
+        batch_size=batch_size,
+        seed=seed,
+        user_id=user_id,
+    )
+    try:
+        summary = run(settings, options, console=console)
+    except EmulatorError as error:
+        console.print(f"[red]error:[/red] {error}")
+        raise typer.Exit(1) from None
+    console.print(summary.table())
+    for note in summary.rejections[:5]:
+        console.print(f"  [yellow]{note}[/yellow]")
+    if summary.errors:
+        raise typer.Exit(1)
