@@ -55,3 +55,23 @@ def kafka_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Setting
         yield settings
     finally:
         kafka_stack.down(settings)
+
+
+# --- Source DB: a small generated source -------------------------------------------------
+
+
+@pytest.fixture
+def generated_source_url(tmp_path: Path) -> str:
+    """SQLAlchemy URL of a fresh SQLite source DB holding 500 generated posts (ind 0..499).
+
+    Seeded, so every test sees the same rows; append more with
+    ``ingestion.generator.generate(engine, posts, seed, start_ind=500)``.
+    """
+    from ingestion.generator import generate
+    from ingestion.source_db import make_engine
+
+    url = f"sqlite:///{tmp_path / 'source' / 'source.db'}"
+    engine = make_engine(url)
+    generate(engine, posts=500, seed=7, progress=False)
+    engine.dispose()
+    return url

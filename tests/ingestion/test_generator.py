@@ -207,3 +207,9 @@ def test_matches_the_real_data(tables: dict[str, list[dict[str, Any]]]) -> None:
         return sum(n == 1 for n in counts.values()) / len(counts)
 
     assert abs(share_posting_once(real_users) - share_posting_once(tables["user"])) < 0.08
+
+
+def test_shared_fixture_holds_500_aligned_posts(generated_source_url: str) -> None:
+    engine = make_engine(generated_source_url)
+    assert max_ind(engine) == 499
+    assert [u["ind"] for u in read_posts(engine, "user", after_ind=489)] == list(range(490, 500))

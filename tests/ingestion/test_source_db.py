@@ -133,3 +133,20 @@ def test_each_kind_reads_its_own_table(engine: Engine) -> None:
     assert list(read_posts(engine, "geo")) == []
     assert source_db.key_column("pin").name == "index"
     assert source_db.key_column("user").name == "ind"
+
+
+@pytest.mark.parametrize("dialect_name", ["mysql", "postgresql"])
+def test_schema_compiles_for_mysql_and_postgresql(dialect_name: str) -> None:
+    """The same tables must work on the original MySQL and on PostgreSQL (DDL only, no server)."""
+    from sqlalchemy.dialects import mysql, postgresql
+    from sqlalchemy.schema import CreateTable
+
+    dialect = {"mysql": mysql.dialect(), "postgresql": postgresql.dialect()}[dialect_name]
+    ddl = {t.name: str(CreateTable(t).compile(dialect=dialect)) for t in source_db.TABLES.values()}
+    name = dialect.identifier_preparer.quote
+    assert name("index") != "index" or dialect_name != "mysql", "INDEX is reserved in MySQL"
+    assert f"{name('index')} INTEGER NOT NULL" in ddl["pinterest_data"]
+    assert "follower_count VARCHAR(32)" in ddl["pinterest_data"]
+    timestamp_type = "DATETIME" if dialect_name == "mysql" else "TIMESTAMP WITHOUT TIME ZONE"
+    assert f"{name('timestamp')} {timestamp_type} NOT NULL" in ddl["geolocation_data"]
+    assert f"date_joined {timestamp_type}" in ddl["user_data"]
