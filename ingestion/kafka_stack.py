@@ -172,6 +172,8 @@ def _log4j_config(files: BrokerFiles) -> str:
     """Broker logs to a rolling file, so a failed start can be explained from its tail."""
     return f"""\
 status = warn
+# Kafka flushes and closes its logs itself on SIGTERM; log4j's own hook only warns then.
+shutdownHook = disable
 appender.file.type = RollingFile
 appender.file.name = file
 appender.file.fileName = {files.server_log}
@@ -199,15 +201,15 @@ def _write_config(settings: Settings, files: BrokerFiles) -> None:
     files.log4j_config.write_text(_log4j_config(files))
 
 
-def _java_command(settings: Settings, files: BrokerFiles, main_class: str) -> list[str]:
+def _java_command(files: BrokerFiles, main_class: str, heap: str) -> list[str]:
     java = shutil.which("java")
     if java is None:
         raise KafkaStackError("`java` (17 or newer) is not on the PATH; the broker needs it")
     classpath = os.pathsep.join(str(jar) for jar in jvm.jars("kafka"))
     return [
         java,
-        f"-Xmx{settings.kafka_heap}",
-        f"-Xms{settings.kafka_heap}",
+        f"-Xmx{heap}",
+        f"-Xms{heap}",
         "-XX:+UseG1GC",
         "-XX:MaxGCPauseMillis=20",
         "-Djava.awt.headless=true",
@@ -224,12 +226,13 @@ def _new_cluster_id() -> str:
     return base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
 
 
-def _format_storage(settings: Settings, files: BrokerFiles) -> None:
+def _format_storage(files: BrokerFiles) -> None:
     """KRaft refuses to start on an unformatted log dir; format once, never again."""
     if files.formatted:
         return
     command = [
-        *_java_command(settings, files, _STORAGE_TOOL),
+        # Formatting writes two small files; it does not need the broker's heap.
+        *_java_command(files, _STORAGE_TOOL, heap="128m"),
         "format",
         "--cluster-id",
         _new_cluster_id(),
@@ -320,7 +323,10 @@ def _check_ports_free(settings: Settings) -> None:
 
 
 def _start_process(settings: Settings, files: BrokerFiles) -> int:
-    command = [*_java_command(settings, files, _MAIN_CLASS), str(files.server_properties)]
+    command = [
+        *_java_command(files, _MAIN_CLASS, heap=settings.kafka_heap),
+        str(files.server_properties),
+    ]
     with files.console_log.open("ab") as console:
         process = subprocess.Popen(
             command,
@@ -344,13 +350,14 @@ def _wait_until_ready(settings: Settings, pid: int | None, timeout_s: float) -> 
     """Wait until the broker answers metadata requests, failing fast if its JVM dies."""
     files = broker_files(settings)
     deadline = time.monotonic() + timeout_s
-    host, port = _listener(settings)
+    # A local broker's port shows it listening before librdkafka would log refused connections.
+    listener = _listener(settings) if settings.kafka_local_broker else None
     admin: AdminClient | None = None
     while time.monotonic() < deadline:
         if pid is not None and not _is_broker(pid):
             files.pid_file.unlink(missing_ok=True)
             raise KafkaStackError(f"the Kafka broker exited during start:\n{_log_tail(files)}")
-        if _port_open(host, port):
+        if listener is None or _port_open(*listener):
             admin = admin or _admin(settings)
             try:
                 metadata = admin.list_topics(timeout=2)
@@ -359,9 +366,10 @@ def _wait_until_ready(settings: Settings, pid: int | None, timeout_s: float) -> 
             if metadata is not None and metadata.brokers:
                 return
         time.sleep(0.2)
+    tail = _log_tail(files) if settings.kafka_local_broker else "(managed cluster: no local log)"
     raise KafkaStackError(
         f"the Kafka broker did not accept connections on {settings.kafka_bootstrap} within "
-        f"{timeout_s:.0f}s:\n{_log_tail(files)}"
+        f"{timeout_s:.0f}s:\n{tail}"
     )
 
 
@@ -436,7 +444,7 @@ def up(settings: Settings) -> StackStatus:
         if pid is None:
             _check_ports_free(settings)
             _write_config(settings, files)
-            _format_storage(settings, files)
+            _format_storage(files)
             pid = _start_process(settings, files)
             log.info("started Kafka broker pid %s on %s", pid, settings.kafka_bootstrap)
         _wait_until_ready(settings, pid, settings.kafka_start_timeout_s)

@@ -134,6 +134,41 @@ def test_stack_cli_status_up_down(fresh_kafka_settings: Settings) -> None:
         kafka_stack.down(settings)
 
 
+def test_managed_cluster_only_gets_its_topics(
+    kafka_settings: Settings, fresh_kafka_settings: Settings
+) -> None:
+    """With a managed bootstrap, `up` starts nothing and only creates the missing topics."""
+    localhost_alias = kafka_settings.kafka_bootstrap.replace("127.0.0.1", "localhost")
+    managed = fresh_kafka_settings.model_copy(
+        update={
+            "kafka_local_broker": False,
+            # Two addresses, as a managed cluster has: a local broker would refuse this.
+            "kafka_bootstrap": f"{kafka_settings.kafka_bootstrap},{localhost_alias}",
+            "kafka_topic_prefix": f"managed{uuid.uuid4().hex[:8]}",
+            "kafka_partitions": 2,
+        }
+    )
+
+    state = kafka_stack.up(managed)
+
+    assert state.running is None and state.pid is None and state.reachable
+    assert {topic: state.topics.get(topic) for topic in kafka_stack.wanted_topics(managed)} == {
+        f"{managed.kafka_topic_prefix}.{kind}": 2 for kind in ("pin", "geo", "user", "deadletter")
+    }
+    assert not managed.kafka_data_dir.exists()
+    assert kafka_stack.ensure_topics(managed) == [], "existing topics are not created again"
+
+
+def test_failed_start_explains_itself_with_the_log_tail(fresh_kafka_settings: Settings) -> None:
+    broken = fresh_kafka_settings.model_copy(update={"kafka_heap": "lots"})
+
+    with pytest.raises(kafka_stack.KafkaStackError, match="exited during start") as failure:
+        kafka_stack.up(broken)
+
+    assert "Invalid maximum heap size" in str(failure.value)
+    assert kafka_stack.running_pid(broken) is None
+
+
 def test_managed_cluster_is_never_started_or_stopped(fresh_kafka_settings: Settings) -> None:
     settings = fresh_kafka_settings.model_copy(update={"kafka_local_broker": False})
 
