@@ -40,7 +40,7 @@ def friendly_errors(func: Callable[P, R]) -> Callable[P, R]:
         try:
             return func(*args, **kwargs)
         except (MetastoreBusy, JvmArtifactsMissing) as error:
-            console.print(f"[red]error:[/red] {error}")
+            console.print(f"[red]error:[/red] {error}", soft_wrap=True)
             raise typer.Exit(1) from None
 
     return wrapper
@@ -91,6 +91,22 @@ def dbt(ctx: typer.Context) -> None:
     outcome = dbt_runner.run(get_settings(), list(ctx.args))
     if not outcome.success:
         raise typer.Exit(1)
+
+
+@app.command()
+@friendly_errors
+def stream(
+    available_now: bool = typer.Option(
+        False, "--available-now", help="Land everything pending in Kafka, then exit."
+    ),
+    realtime: bool = typer.Option(True, help="Also keep the real-time metric tables current."),
+) -> None:
+    """Stream Kafka into bronze and real-time metrics until Ctrl-C (or once: --available-now)."""
+    from streaming.job import run as run_stream
+
+    result = run_stream(get_settings(), available_now=available_now, realtime=realtime)
+    rows = ", ".join(f"{table}={count:,}" for table, count in result.records_seen.items())
+    console.print(f"{result.bronze_batches} bronze batches: {rows}")
 
 
 @app.command()
