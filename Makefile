@@ -21,6 +21,9 @@ $(STAMP): pyproject.toml
 profiles.yml: profiles.yml.example
 	cp profiles.yml.example profiles.yml
 
+demo: setup
+	$(BIN)/pinlake demo
+
 test: setup
 	$(BIN)/pytest
 
@@ -34,6 +37,12 @@ lint: setup
 format: setup
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+bench: setup
+	$(BIN)/python bench/bench_generate.py
+	$(BIN)/python bench/bench_api.py
+	$(BIN)/python bench/bench_foundation.py
+	$(BIN)/python bench/bench_stream.py
 
 clean:
 	rm -rf lakehouse target logs .pytest_cache

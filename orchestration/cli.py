@@ -201,3 +201,39 @@ def emulate(
         console.print(f"  [yellow]{note}[/yellow]")
     if summary.errors:
         raise typer.Exit(1)
+
+
+@app.command()
+@friendly_errors
+def daily(
+    catch_up: bool = typer.Option(True, "--catch-up/--no-catch-up", help="Stream Kafka first."),
+) -> None:
+    """The daily run: streaming catch-up, source freshness, dbt build, dbt docs generate."""
+    from orchestration.daily import run_daily
+    from orchestration.summary import daily_table
+
+    summary = run_daily(
+        get_settings(), catch_up=catch_up, on_step=lambda step: console.rule(f"[bold]{step}")
+    )
+    console.print(daily_table(summary))
+    for failure in summary.failures[:10]:
+        console.print(f"  [red]{failure}[/red]", soft_wrap=True)
+    if not summary.success:
+        console.print(f"[red]error:[/red] step '{summary.failed_step}' failed", soft_wrap=True)
+        raise typer.Exit(1)
+
+
+@app.command()
+@friendly_errors
+def demo(
+    posts: int = typer.Option(2000, "--posts", help="Posts in the generated source database."),
+    emulate: int = typer.Option(1000, "--emulate", help="Posts replayed through the API."),
+) -> None:
+    """Run the whole pipeline on this machine and print the nine marts."""
+    from orchestration.demo import DemoStepFailed, run_demo
+
+    try:
+        run_demo(get_settings(), posts=posts, emulate=emulate, console=Console())
+    except DemoStepFailed as error:
+        console.print(f"[red]error:[/red] {error}", soft_wrap=True)
+        raise typer.Exit(1) from None
