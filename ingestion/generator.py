@@ -19,13 +19,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, Table
 
 from ingestion import calibration as cal
 from ingestion.source_db import create_tables, geolocation_data, pinterest_data, user_data
@@ -356,13 +355,9 @@ def _pins(
     }
 
 
-def _datetimes(seconds: NDArray[np.int64]) -> list[datetime]:
-    return (seconds.astype("datetime64[s]")).astype(object).tolist()
-
-
 def _geos(
     rng: np.random.Generator, start: int, people: People, person_of_post: NDArray[np.int64]
-) -> dict[str, list[Any]]:
+) -> dict[str, Any]:
     """Columns of ``geolocation_data``: where the poster lives, when the post was made."""
     n = len(person_of_post)
     low, high = _seconds(cal.TIMESTAMP_RANGE[0]), _seconds(cal.TIMESTAMP_RANGE[1])
@@ -370,14 +365,14 @@ def _geos(
     posted = np.maximum(posted, people.joined[person_of_post] + 3600)
     return {
         "ind": list(range(start, start + n)),
-        "timestamp": _datetimes(posted),
+        "timestamp": posted.astype("datetime64[s]"),
         "latitude": people.latitude[person_of_post].tolist(),
         "longitude": people.longitude[person_of_post].tolist(),
         "country": [cal.COUNTRIES[c] for c in people.country[person_of_post].tolist()],
     }
 
 
-def _users(start: int, people: People, person_of_post: NDArray[np.int64]) -> dict[str, list[Any]]:
+def _users(start: int, people: People, person_of_post: NDArray[np.int64]) -> dict[str, Any]:
     """Columns of ``user_data``: the person behind each post (the same person on many rows)."""
     n = len(person_of_post)
     return {
@@ -385,13 +380,37 @@ def _users(start: int, people: People, person_of_post: NDArray[np.int64]) -> dic
         "first_name": [cal.FIRST_NAMES[i] for i in people.first_name[person_of_post].tolist()],
         "last_name": [cal.LAST_NAMES[i] for i in people.last_name[person_of_post].tolist()],
         "age": people.age[person_of_post].tolist(),
-        "date_joined": _datetimes(people.joined[person_of_post]),
+        "date_joined": people.joined[person_of_post].astype("datetime64[s]"),
     }
 
 
-def _rows(columns: dict[str, list[Any]]) -> list[dict[str, Any]]:
-    keys = list(columns)
-    return [dict(zip(keys, values, strict=True)) for values in zip(*columns.values(), strict=True)]
+def _insert(conn: Connection, table: Table, columns: dict[str, Any], driver_level: bool) -> None:
+    """One executemany of a chunk; datetime columns arrive as numpy ``datetime64[s]`` arrays.
+
+    ``driver_level`` (used for SQLite) hands the rows straight to the driver as tuples,
+    with datetimes already in the table's storage format (``2019-01-01 07:21:13``):
+    SQLAlchemy's per-row parameter processing would otherwise cost as much as generating
+    the data. Otherwise rows take the ordinary Core executemany with typed values.
+    """
+    values: dict[str, list[Any]] = {}
+    for name, column in columns.items():
+        if isinstance(column, np.ndarray) and np.issubdtype(column.dtype, np.datetime64):
+            if driver_level:
+                values[name] = np.char.replace(
+                    np.datetime_as_string(column, unit="s"), "T", " "
+                ).tolist()
+            else:
+                values[name] = column.astype(object).tolist()
+        else:
+            values[name] = column
+    if driver_level:
+        statement = str(table.insert().compile(dialect=conn.dialect))
+        ordered = [values[c.name] for c in table.columns]
+        conn.exec_driver_sql(statement, list(zip(*ordered, strict=True)))
+    else:
+        keys = list(values)
+        rows = [dict(zip(keys, row, strict=True)) for row in zip(*values.values(), strict=True)]
+        conn.execute(table.insert(), rows)
 
 
 def _bulk_load_pragmas(conn: Connection, on: bool) -> None:
@@ -437,6 +456,7 @@ def generate(
     ]
     with Progress(*columns, disable=not progress, transient=False) as bar, engine.connect() as conn:
         task = bar.add_task("posts", total=posts)
+        driver_level = conn.dialect.name == "sqlite"
         _bulk_load_pragmas(conn, on=True)
         conn.commit()
         try:
@@ -449,9 +469,9 @@ def generate(
                 geos = _geos(rng, start, people, persons)
                 users = _users(start, people, persons)
                 with conn.begin():
-                    conn.execute(pinterest_data.insert(), _rows(pins))
-                    conn.execute(geolocation_data.insert(), _rows(geos))
-                    conn.execute(user_data.insert(), _rows(users))
+                    _insert(conn, pinterest_data, pins, driver_level)
+                    _insert(conn, geolocation_data, geos, driver_level)
+                    _insert(conn, user_data, users, driver_level)
                 bar.advance(task, size)
                 if on_chunk is not None:
                     on_chunk(offset + size)

@@ -213,3 +213,28 @@ def test_shared_fixture_holds_500_aligned_posts(generated_source_url: str) -> No
     engine = make_engine(generated_source_url)
     assert max_ind(engine) == 499
     assert [u["ind"] for u in read_posts(engine, "user", after_ind=489)] == list(range(490, 500))
+
+
+def test_driver_level_and_core_inserts_store_the_same_rows(tmp_path: Path) -> None:
+    """SQLite's fast path must store exactly what the portable Core executemany stores."""
+    import numpy as np
+
+    from ingestion.generator import _insert
+    from ingestion.source_db import create_tables, user_data
+
+    columns = {
+        "ind": [0, 1],
+        "first_name": ["Ann", "Bo"],
+        "last_name": ["Lee", "Ray"],
+        "age": [20, 60],
+        "date_joined": np.array(["2015-10-21T03:17:47", "2017-10-20T10:44:26"], "datetime64[s]"),
+    }
+    stored = []
+    for name, driver_level in (("fast.db", True), ("core.db", False)):
+        engine = _engine(tmp_path, name)
+        create_tables(engine)
+        with engine.begin() as conn:
+            _insert(conn, user_data, columns, driver_level=driver_level)
+        stored.append(_all(engine, "user"))
+    assert stored[0] == stored[1]
+    assert stored[0][1]["date_joined"] == datetime(2017, 10, 20, 10, 44, 26)
