@@ -1,10 +1,11 @@
-"""Fixtures shared by the whole suite; the ones that start real services clean up after themselves."""
+"""Fixtures shared by the suite; those that start real services clean up after themselves."""
 
 from __future__ import annotations
 
 import socket
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -75,3 +76,126 @@ def generated_source_url(tmp_path: Path) -> str:
     generate(engine, posts=500, seed=7, progress=False)
     engine.dispose()
     return url
+
+
+# --- Ingestion API: served for real on a free port, and topics read back -----------------
+
+
+class ServedApi:
+    """An ingestion API served by uvicorn in a thread of the test process, on a free port."""
+
+    def __init__(self, app: object) -> None:
+        import threading
+
+        import uvicorn
+
+        self.port = free_tcp_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning")
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def start(self, timeout_s: float = 15.0) -> ServedApi:
+        import time
+
+        self.thread.start()
+        deadline = time.monotonic() + timeout_s
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError(f"the API did not start on {self.url}")
+            time.sleep(0.02)
+        return self
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=30)
+
+
+@pytest.fixture
+def serve_api() -> Iterator[Callable[..., ServedApi]]:
+    """Start ``create_app(settings, ...)`` on a free port; every API started is stopped after."""
+    from ingestion.api import create_app
+
+    served: list[ServedApi] = []
+
+    def start(settings: Settings, **kwargs: object) -> ServedApi:
+        api = ServedApi(create_app(settings, **kwargs)).start()  # type: ignore[arg-type]
+        served.append(api)
+        return api
+
+    yield start
+    for api in served:
+        api.stop()
+
+
+def topic_settings(settings: Settings, prefix: str) -> Settings:
+    """``settings`` with its own topic prefix, its topics created: tests stay independent."""
+    from ingestion import kafka_stack
+
+    scoped = settings.model_copy(update={"kafka_topic_prefix": prefix})
+    kafka_stack.ensure_topics(scoped)
+    return scoped
+
+
+class TopicTail:
+    """Reads what is written to topics *after* it was created (from their end offsets)."""
+
+    def __init__(self, settings: Settings, topics: list[str]) -> None:
+        from confluent_kafka import Consumer, TopicPartition
+
+        self.consumer = Consumer(
+            {
+                **settings.kafka_client_config(),
+                "group.id": f"test-tail-{id(self)}",
+                "enable.auto.commit": False,
+                "auto.offset.reset": "earliest",
+            }
+        )
+        metadata = self.consumer.list_topics(timeout=10)
+        assignment = []
+        for topic in topics:
+            for partition in metadata.topics[topic].partitions:
+                _, high = self.consumer.get_watermark_offsets(
+                    TopicPartition(topic, partition), timeout=10
+                )
+                assignment.append(TopicPartition(topic, partition, high))
+        self.consumer.assign(assignment)
+
+    def read(self, expected: int, timeout_s: float = 20.0, settle_s: float = 1.0) -> list[Any]:
+        """At least ``expected`` messages, then whatever else arrives within ``settle_s``
+        (so duplicates would show up as extra messages)."""
+        import time
+
+        messages: list[Any] = []
+        deadline = time.monotonic() + timeout_s
+        settle_until: float | None = None
+        while True:
+            now = time.monotonic()
+            if settle_until is None and len(messages) >= expected:
+                settle_until = now + settle_s
+            if (settle_until is not None and now > settle_until) or now > deadline:
+                return messages
+            message = self.consumer.poll(0.2)
+            if message is None:
+                continue
+            if message.error():
+                raise RuntimeError(message.error())
+            messages.append(message)
+
+    def close(self) -> None:
+        self.consumer.close()
+
+
+@pytest.fixture
+def tail() -> Iterator[Callable[[Settings, list[str]], TopicTail]]:
+    """``tail(settings, topics)`` starts reading ``topics`` from now on; closed after the test."""
+    tails: list[TopicTail] = []
+
+    def start(settings: Settings, topics: list[str]) -> TopicTail:
+        reader = TopicTail(settings, topics)
+        tails.append(reader)
+        return reader
+
+    yield start
+    for reader in tails:
+        reader.close()

@@ -253,7 +253,6 @@ class Intake:
                 position,
                 original,
                 RECORD_TOO_LARGE,
-                TOO_MANY_RECORDS,
                 f"the record has {len(encoded)} bytes, more than {limit} "
                 "(PINLAKE_API_MAX_RECORD_BYTES)",
             )

@@ -38,7 +38,7 @@ MEDIA_TYPES: frozenset[str | None] = frozenset(
 router = APIRouter(tags=["Kafka REST Proxy v2"], dependencies=[Depends(require_token)])
 
 
-def get_intake(request: Request) -> Intake:
+async def get_intake(request: Request) -> Intake:
     return request.app.state.intake
 
 

@@ -48,7 +48,7 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 router = APIRouter(tags=["Kinesis via API Gateway"], dependencies=[Depends(require_token)])
 
 
-def get_intake(request: Request) -> Intake:
+async def get_intake(request: Request) -> Intake:
     return request.app.state.intake
 
 
