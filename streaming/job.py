@@ -1,0 +1,196 @@
+"""``pinlake stream``: the streaming application (Kafka to bronze, then real-time metrics).
+
+Two modes:
+
+* **continuous** (default): micro-batches every ``PINLAKE_STREAM_TRIGGER_SECONDS``
+  (1 s) for bronze and every ``PINLAKE_STREAM_REALTIME_TRIGGER_SECONDS`` for the
+  metrics, until Ctrl-C or SIGTERM. On either signal each query is stopped once its
+  batch in flight has finished. Even a batch cut short (SIGKILL, a crash) is safe:
+  it is replayed on the next start and written exactly once (see
+  ``streaming.kafka_to_bronze``).
+* **available-now** (``--available-now``, the daily run): bronze takes everything
+  pending in Kafka (in batches of ``PINLAKE_STREAM_MAX_OFFSETS_PER_TRIGGER``), then
+  the metrics take everything new in bronze, and the process exits.
+
+The session has no metastore (tables by path), so the job can run while dbt builds.
+
+Running on a Spark cluster with ``spark-submit`` (the same file is the entry point;
+the Delta and Kafka-connector jars come from the pinned JVM cache, and the master
+given to ``--master`` must also be in ``PINLAKE_SPARK_MASTER`` because the session
+applies pinlake's settings)::
+
+    export PINLAKE_SPARK_MASTER=spark://spark-master:7077
+    export PINLAKE_HOME=/shared/lakehouse PINLAKE_KAFKA_BOOTSTRAP=broker:9092
+    JARS=$(.venv/bin/python -c "from orchestration import jvm; \\
+        print(','.join(map(str, jvm.jars('spark'))))")
+    PYSPARK_PYTHON=.venv/bin/python .venv/bin/spark-submit \\
+        --master "$PINLAKE_SPARK_MASTER" --jars "$JARS" \\
+        streaming/job.py [--available-now]
+
+``PINLAKE_HOME`` must then be a path every executor sees (a shared mount); no Python
+runs on the executors (the job has no Python UDFs).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from types import FrameType
+from typing import TYPE_CHECKING
+
+from orchestration.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    from pyspark.sql import SparkSession
+    from pyspark.sql.streaming import StreamingQuery
+
+log = logging.getLogger(__name__)
+
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+_GRACE_S = 60.0
+"""Longest wait for a batch in flight to finish after a stop signal."""
+
+
+@dataclass
+class StreamResult:
+    """What one run of the application did, for the command's summary."""
+
+    records_seen: dict[str, int] = field(default_factory=dict)
+    bronze_batches: int = 0
+
+
+def _session(settings: Settings) -> SparkSession:
+    from streaming.spark import build_session
+
+    return build_session(settings, catalog=False)
+
+
+def run_available_now(
+    settings: Settings, *, realtime: bool = True, spark: SparkSession | None = None
+) -> StreamResult:
+    """Land everything pending in Kafka, then bring the metrics up to date, and return."""
+    from streaming import kafka_to_bronze
+    from streaming import realtime as metrics
+
+    spark = spark or _session(settings)
+    writer = kafka_to_bronze.BronzeBatchWriter(settings)
+    query = (
+        kafka_to_bronze.bronze_stream_writer(spark, settings, writer)
+        .trigger(availableNow=True)
+        .start()
+    )
+    query.awaitTermination()
+    if realtime:
+        # After bronze finished, so the metrics see every record this run landed.
+        started = [
+            stream.trigger(availableNow=True).start()
+            for stream in metrics.realtime_stream_writers(spark, settings).values()
+        ]
+        for metric_query in started:
+            metric_query.awaitTermination()
+    return StreamResult(records_seen=dict(writer.records_seen), bronze_batches=writer.batches)
+
+
+@contextmanager
+def _stop_on_signals(stop: threading.Event) -> Iterator[None]:
+    """Turn Ctrl-C and SIGTERM into ``stop``; the JVM ignores SIGINT (PySpark sets that up)."""
+
+    def handler(signum: int, _frame: FrameType | None) -> None:
+        log.warning("received %s: stopping after the batch in flight", signal.Signals(signum).name)
+        stop.set()
+
+    previous = {sig: signal.signal(sig, handler) for sig in STOP_SIGNALS}
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+
+
+def stop_after_batch(query: StreamingQuery, grace_s: float = _GRACE_S) -> None:
+    """Stop ``query`` between two batches, so the one in flight completes its writes.
+
+    Structured Streaming has no "stop after this batch" call; waiting until no trigger
+    is active comes close. If a trigger starts in the instant before ``stop()``, that
+    batch is interrupted and replayed on the next start: still written exactly once.
+    """
+    deadline = time.monotonic() + grace_s
+    while query.isActive and query.status["isTriggerActive"] and time.monotonic() < deadline:
+        time.sleep(0.05)
+    query.stop()
+
+
+def run_continuous(
+    settings: Settings,
+    *,
+    realtime: bool = True,
+    spark: SparkSession | None = None,
+    stop: threading.Event | None = None,
+) -> StreamResult:
+    """Run until a stop signal (or ``stop`` is set); a failed query stops the others."""
+    from streaming import kafka_to_bronze
+    from streaming import realtime as metrics
+
+    spark = spark or _session(settings)
+    stop = stop or threading.Event()
+    writer = kafka_to_bronze.BronzeBatchWriter(settings)
+    queries = [
+        kafka_to_bronze.bronze_stream_writer(spark, settings, writer)
+        .trigger(processingTime=f"{settings.stream_trigger_seconds} seconds")
+        .start()
+    ]
+    if realtime:
+        queries += [
+            stream.trigger(
+                processingTime=f"{settings.stream_realtime_trigger_seconds} seconds"
+            ).start()
+            for stream in metrics.realtime_stream_writers(spark, settings).values()
+        ]
+    failure: Exception | None = None
+    try:
+        while not stop.is_set() and failure is None:
+            for query in queries:
+                if not query.isActive:
+                    failure = query.exception() or RuntimeError(f"{query.name} stopped")
+            stop.wait(0.5)
+    finally:
+        for query in queries:
+            stop_after_batch(query)
+    if failure is not None:
+        raise failure
+    return StreamResult(records_seen=dict(writer.records_seen), bronze_batches=writer.batches)
+
+
+def run(settings: Settings, *, available_now: bool = False, realtime: bool = True) -> StreamResult:
+    """The application: available-now or continuous (stopped by Ctrl-C or SIGTERM)."""
+    if available_now:
+        return run_available_now(settings, realtime=realtime)
+    stop = threading.Event()
+    with _stop_on_signals(stop):
+        return run_continuous(settings, realtime=realtime, stop=stop)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point for ``spark-submit streaming/job.py`` and ``python -m streaming.job``."""
+    parser = argparse.ArgumentParser(prog="streaming.job", description=__doc__.splitlines()[0])
+    parser.add_argument("--available-now", action="store_true", help="process pending and exit")
+    parser.add_argument("--no-realtime", action="store_true", help="bronze only, no metrics")
+    parser.add_argument("--master", help="Spark master URL (default PINLAKE_SPARK_MASTER)")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    settings = get_settings()
+    if args.master:
+        settings = settings.model_copy(update={"spark_master": args.master})
+    result = run(settings, available_now=args.available_now, realtime=not args.no_realtime)
+    log.info("stream finished: %s", result)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

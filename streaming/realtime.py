@@ -1,0 +1,225 @@
+"""Real-time metrics: windowed aggregates of the pin stream, kept current in Delta.
+
+Two streaming queries read the bronze ``pin`` table as a Delta stream (only rows that
+came from Kafka) and keep two tables under ``PINLAKE_HOME/realtime``, registered by
+dbt as sources ``realtime.posts_per_category`` and ``realtime.profile_popularity``:
+
+* ``posts_per_category``: pin records per category per 1-minute window;
+* ``profile_popularity``: pin records and the latest known follower count per
+  poster per 1-minute window.
+
+Why these choices:
+
+* **Source: bronze, not Kafka.** Bronze already holds every record exactly once, so
+  the metrics need no second Kafka consumer and inherit bronze's exactly-once
+  guarantee; a Delta stream's checkpoint gives the same replay-after-crash as Kafka's.
+* **Event time: the Kafka timestamp.** A pin record carries no time of its own (the
+  post's time is in its geo record, a separate and possibly much later message, and
+  replayed posts have times years in the past). The Kafka timestamp is the producer's
+  create time: when the API accepted the record, or the time a client producing
+  directly chose. Lateness is measured against it.
+* **Output mode ``update`` with a ``MERGE`` per micro-batch.** Each batch emits only
+  the windows whose counts changed, with their full current values; merging them on
+  the window and group key makes the Delta table current. A record that arrives late
+  but within the watermark (``PINLAKE_STREAM_WATERMARK_SECONDS``) updates its window
+  again; an older one is dropped, and the state of closed windows is freed. ``append``
+  would publish a window only after the watermark passed (minutes of delay) and
+  ``complete`` would keep every window in state forever. The merge writes absolute
+  values, so a batch replayed after a crash writes the same rows again: idempotent.
+* **Posts** counts pin records; a non-JSON payload or a record without a post key is
+  not a post and is left out (it stays in bronze, where dbt flags it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from orchestration.settings import Settings
+
+if TYPE_CHECKING:
+    from pyspark.sql import Column, DataFrame, SparkSession
+    from pyspark.sql.streaming import DataStreamWriter
+
+WINDOW = "1 minute"
+
+_PIN_FIELDS = "ind string, index string, category string, poster_name string, " + (
+    "follower_count string"
+)
+"""Every field read as text, so a number or a string in the payload parse alike."""
+
+
+@dataclass(frozen=True)
+class RealtimeTable:
+    """One metric: its Delta table, its group key and how its rows are computed."""
+
+    name: str
+    key: str
+    columns: str
+    aggregate: Callable[[DataFrame], DataFrame]
+
+    def path(self, settings: Settings) -> str:
+        return str(settings.realtime_dir / self.name)
+
+    def checkpoint(self, settings: Settings) -> str:
+        return str(settings.checkpoint_dir / "realtime" / self.name)
+
+
+def parse_follower_count(text: Column) -> Column:
+    """``437`` -> 437, ``12k`` -> 12000, ``1.5M`` -> 1500000; anything else -> null.
+
+    The same rule as dbt's cleaning of ``follower_count``, in Spark column terms.
+    """
+    from pyspark.sql import functions as F
+
+    cleaned = F.lower(F.trim(text))
+    number = F.regexp_extract(cleaned, r"^(\d+(\.\d+)?)\s*([km]?)$", 1)
+    unit = F.regexp_extract(cleaned, r"^(\d+(\.\d+)?)\s*([km]?)$", 3)
+    scale = F.when(unit == "k", 1_000).when(unit == "m", 1_000_000).otherwise(1)
+    return F.when(number != "", F.round(number.cast("double") * scale).cast("bigint"))
+
+
+def pin_events(spark: SparkSession, settings: Settings) -> DataFrame:
+    """Pin records from Kafka as they land in bronze, with event time and a watermark."""
+    from pyspark.sql import functions as F
+
+    fields = F.from_json("payload", _PIN_FIELDS)
+    return (
+        spark.readStream.format("delta")
+        .load(str(settings.bronze_path("pin")))
+        .where(F.col("record_source") == "kafka")
+        .select(
+            F.col("kafka_timestamp").alias("event_time"),
+            F.col("kafka_offset"),
+            fields.alias("pin"),
+        )
+        .where(F.coalesce("pin.ind", "pin.index").isNotNull())
+        .select(
+            "event_time",
+            "kafka_offset",
+            F.col("pin.category").alias("category"),
+            F.col("pin.poster_name").alias("poster_name"),
+            parse_follower_count(F.col("pin.follower_count")).alias("follower_count"),
+        )
+        .withWatermark("event_time", f"{settings.stream_watermark_seconds} seconds")
+    )
+
+
+def _by_window(events: DataFrame, key: str) -> DataFrame:
+    from pyspark.sql import functions as F
+
+    return events.groupBy(F.window("event_time", WINDOW).alias("window"), key)
+
+
+def _window_columns() -> list[Column]:
+    from pyspark.sql import functions as F
+
+    return [F.col("window.start").alias("window_start"), F.col("window.end").alias("window_end")]
+
+
+def posts_per_category(events: DataFrame) -> DataFrame:
+    from pyspark.sql import functions as F
+
+    return (
+        _by_window(events, "category")
+        .agg(F.count(F.lit(1)).alias("posts"))
+        .select(*_window_columns(), "category", "posts")
+    )
+
+
+def profile_popularity(events: DataFrame) -> DataFrame:
+    """Posts per poster, and the follower count of their latest record that had one."""
+    from pyspark.sql import functions as F
+
+    latest = F.max(
+        F.when(
+            F.col("follower_count").isNotNull(),
+            F.struct("event_time", "kafka_offset", "follower_count"),
+        )
+    )
+    return (
+        _by_window(events, "poster_name")
+        .agg(F.count(F.lit(1)).alias("posts"), latest.alias("latest"))
+        .select(
+            *_window_columns(),
+            "poster_name",
+            "posts",
+            F.col("latest.follower_count").alias("latest_follower_count"),
+        )
+    )
+
+
+TABLES: tuple[RealtimeTable, ...] = (
+    RealtimeTable(
+        name="posts_per_category",
+        key="category",
+        columns="window_start timestamp, window_end timestamp, category string, posts bigint, "
+        "updated_at timestamp",
+        aggregate=posts_per_category,
+    ),
+    RealtimeTable(
+        name="profile_popularity",
+        key="poster_name",
+        columns="window_start timestamp, window_end timestamp, poster_name string, "
+        "posts bigint, latest_follower_count bigint, updated_at timestamp",
+        aggregate=profile_popularity,
+    ),
+)
+"""``macros/realtime/register_realtime_tables.sql`` declares the same columns."""
+
+
+def ensure_realtime_tables(spark: SparkSession, settings: Settings) -> None:
+    """Create the empty Delta tables if missing, so MERGE and dbt always find them."""
+    from delta.tables import DeltaTable
+    from pyspark.sql.types import StructType
+
+    for table in TABLES:
+        (
+            DeltaTable.createIfNotExists(spark)
+            .location(table.path(settings))
+            .addColumns(StructType.fromDDL(table.columns))
+            .execute()
+        )
+
+
+class MergeWindows:
+    """``foreachBatch`` function: upsert the windows a micro-batch changed."""
+
+    def __init__(self, table: RealtimeTable, settings: Settings) -> None:
+        self.table = table
+        self.path = table.path(settings)
+
+    def __call__(self, batch: DataFrame, batch_id: int) -> None:
+        from delta.tables import DeltaTable
+        from pyspark.sql import functions as F
+
+        updates = batch.withColumn("updated_at", F.current_timestamp())
+        key = self.table.key
+        (
+            DeltaTable.forPath(batch.sparkSession, self.path)
+            .alias("t")
+            .merge(
+                updates.alias("u"),
+                # Null-safe on the key: a pin without a category still has one row per window.
+                f"t.window_start = u.window_start and t.{key} <=> u.{key}",
+            )
+            .whenMatchedUpdateAll()
+            .whenNotMatchedInsertAll()
+            .execute()
+        )
+
+
+def realtime_stream_writers(spark: SparkSession, settings: Settings) -> dict[str, DataStreamWriter]:
+    """The configured, not yet started, metric queries by name (trigger set by the caller)."""
+    ensure_realtime_tables(spark, settings)
+    writers = {}
+    for table in TABLES:
+        writers[table.name] = (
+            table.aggregate(pin_events(spark, settings))
+            .writeStream.queryName(f"realtime_{table.name}")
+            .outputMode("update")
+            .option("checkpointLocation", table.checkpoint(settings))
+            .foreachBatch(MergeWindows(table, settings))
+        )
+    return writers

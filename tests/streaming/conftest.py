@@ -1,0 +1,82 @@
+"""Fixtures of the streaming tests: one Spark session per pytest process, fresh topics per test.
+
+The broker is the session's ``kafka_settings`` one; every test gets its own topic
+prefix and ``PINLAKE_HOME``, so records, bronze tables and checkpoints of one test
+never meet another's.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from confluent_kafka import Producer
+
+from ingestion import kafka_stack
+from orchestration.settings import Settings
+
+Produce = Callable[..., None]
+
+
+@pytest.fixture(scope="session")
+def stream_spark(kafka_settings: Settings) -> Iterator[object]:
+    """The process's Spark session without metastore, as ``pinlake stream`` uses it."""
+    from streaming.spark import build_session
+
+    session = build_session(kafka_settings, catalog=False)
+    yield session
+    session.stop()
+
+
+@pytest.fixture
+def stream_settings(kafka_settings: Settings, tmp_path: Path) -> Settings:
+    """The session broker with topics of this test's own and a fresh lakehouse home."""
+    settings = kafka_settings.model_copy(
+        update={
+            "home": tmp_path / "home",
+            "kafka_topic_prefix": f"t{uuid.uuid4().hex[:10]}",
+            "stream_trigger_seconds": 0.5,
+            "stream_realtime_trigger_seconds": 1.0,
+        }
+    )
+    kafka_stack.ensure_topics(settings)
+    return settings
+
+
+@pytest.fixture
+def produce(stream_settings: Settings) -> Iterator[Produce]:
+    """``produce(kind, values, at=None)``: write raw values to a kind's topic, acknowledged.
+
+    ``at`` sets the Kafka (create) timestamp, to make records late on purpose.
+    """
+    producer = Producer({**stream_settings.kafka_client_config(), "linger.ms": 5})
+    failures: list[str] = []
+
+    def on_delivery(error: object, _message: object) -> None:
+        if error is not None:
+            failures.append(str(error))
+
+    def send(kind: str, values: Sequence[bytes], at: datetime | None = None) -> None:
+        stamp = {"timestamp": int(at.timestamp() * 1000)} if at else {}
+        for position, value in enumerate(values):
+            while True:
+                try:
+                    producer.produce(
+                        stream_settings.topic(kind),
+                        value=value,
+                        # Round robin, so every partition has records to keep apart.
+                        partition=position % stream_settings.kafka_partitions,
+                        on_delivery=on_delivery,
+                        **stamp,
+                    )
+                    break
+                except BufferError:
+                    producer.poll(0.1)
+        assert producer.flush(30) == 0, "the broker did not acknowledge every record"
+        assert not failures, failures
+
+    yield send
+    producer.flush(10)
