@@ -221,7 +221,7 @@ class Sender:
         request = self._request(kind, records)
         retrying = Retrying(
             retry=retry_if_exception_type(TransientFailure),
-            wait=wait_exponential_jitter(initial=0.2, max=5.0),
+            wait=wait_exponential_jitter(multiplier=0.2, max=5.0, jitter=0.2),
             stop=stop_after_attempt(self.options.max_attempts),
             before_sleep=self._count_retry,
             reraise=True,

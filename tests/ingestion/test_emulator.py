@@ -1,0 +1,132 @@
+"""The emulator end to end: source DB -> API (both wire formats) -> Kafka, counted exactly."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable
+
+import httpx
+import pytest
+from conftest import ServedApi, TopicTail, free_tcp_port, topic_settings
+from sqlalchemy import select
+
+from ingestion.api import create_app
+from ingestion.emulator import EmulatorOptions, PostSource, random_indexes, run
+from ingestion.source_db import TABLES, key_column, make_engine
+from orchestration.settings import RECORD_KINDS, Settings
+
+pytestmark = pytest.mark.kafka
+
+
+@pytest.fixture(scope="module")
+def settings(kafka_settings: Settings) -> Settings:
+    return topic_settings(kafka_settings, f"t-emulator-{uuid.uuid4().hex[:8]}")
+
+
+def test_seeded_choice_repeats(generated_source_url: str) -> None:
+    indexes = PostSource(make_engine(generated_source_url)).indexes
+    first = list(random_indexes(indexes, seed=3, count=50))
+    assert first == list(random_indexes(indexes, seed=3, count=50))
+    assert first != list(random_indexes(indexes, seed=4, count=50))
+    assert set(first) <= set(indexes)
+
+
+@pytest.mark.parametrize(
+    ("protocol", "batch_size", "user_id"),
+    [("kafka-rest", 1, None), ("kafka-rest", 7, "0a1d8948160f"), ("kinesis", 1, "0a1d8948160f"),
+     ("kinesis", 10, None)],
+)  # fmt: skip
+def test_emulated_posts_arrive_once_each_with_the_source_rows(
+    settings: Settings,
+    generated_source_url: str,
+    serve_api: Callable[..., ServedApi],
+    tail: Callable[..., TopicTail],
+    protocol: str,
+    batch_size: int,
+    user_id: str | None,
+) -> None:
+    source = settings.model_copy(update={"source_url": generated_source_url})
+    api = serve_api(source)
+    reader = tail(source, [source.topic(kind) for kind in RECORD_KINDS])
+    options = EmulatorOptions(
+        api=api.url, protocol=protocol, count=25, batch_size=batch_size, seed=11, user_id=user_id
+    )  # type: ignore[arg-type]
+    summary = run(source, options)
+
+    assert (summary.posts, summary.sent, summary.accepted) == (25, 75, 75)
+    assert (summary.rejected, summary.errors, summary.retries) == (0, 0, 0)
+    assert summary.requests == sum(-(-n // batch_size) for n in _per_kind(75))
+
+    messages = reader.read(expected=75)
+    assert len(messages) == 75
+    chosen = Counter(random_indexes(PostSource(make_engine(generated_source_url)).indexes, 11, 25))
+    engine = make_engine(generated_source_url)
+    for kind in RECORD_KINDS:
+        of_kind = [m for m in messages if m.topic() == source.topic(kind)]
+        keys = Counter(int(m.key().decode().split(":")[1]) for m in of_kind)
+        assert keys == chosen
+        with engine.connect() as conn:
+            for message in of_kind:
+                value = json.loads(message.value())
+                ind = value["index"] if kind == "pin" else value["ind"]
+                row = conn.execute(select(TABLES[kind]).where(key_column(kind) == ind)).one()
+                expected = {
+                    name: v.isoformat() if hasattr(v, "isoformat") else v
+                    for name, v in row._mapping.items()
+                }
+                assert value == expected
+    geo = next(m for m in messages if m.topic() == source.topic("geo"))
+    assert "T" in json.loads(geo.value())["timestamp"]  # like the original emulator
+
+
+def _per_kind(records: int) -> list[int]:
+    return [records // 3] * 3
+
+
+def test_transient_failures_are_retried_without_double_counting(
+    settings: Settings, generated_source_url: str, tail: Callable[..., TopicTail]
+) -> None:
+    """The API comes up only after the emulator started: the first attempts are refused."""
+    source = settings.model_copy(update={"source_url": generated_source_url})
+    reader = tail(source, [source.topic(kind) for kind in RECORD_KINDS])
+    late = ServedApi(create_app(source))  # its port is chosen, nothing listens yet
+    starter = threading.Timer(1.0, late.start)
+    starter.start()
+    try:
+        summary = run(source, EmulatorOptions(api=late.url, count=5, batch_size=5, seed=1))
+    finally:
+        starter.join()
+        late.stop()
+    assert summary.retries >= 1
+    assert (summary.sent, summary.accepted, summary.errors) == (15, 15, 0)
+    assert len(reader.read(expected=15)) == 15
+
+
+def test_an_unreachable_api_counts_errors_once(
+    settings: Settings, generated_source_url: str
+) -> None:
+    source = settings.model_copy(update={"source_url": generated_source_url})
+    options = EmulatorOptions(
+        api=f"http://127.0.0.1:{free_tcp_port()}", count=4, batch_size=2, max_attempts=2
+    )
+    started = time.monotonic()
+    summary = run(source, options)
+    assert (summary.sent, summary.accepted, summary.errors) == (12, 0, 12)
+    assert summary.requests == 12  # 6 batches, 2 attempts each
+    assert summary.retries == 6
+    assert time.monotonic() - started < 30
+
+
+def test_rate_limits_posts_per_second(
+    settings: Settings, generated_source_url: str, serve_api: Callable[..., ServedApi]
+) -> None:
+    source = settings.model_copy(update={"source_url": generated_source_url})
+    api = serve_api(source)
+    assert httpx.get(f"{api.url}/readyz").status_code == 200
+    summary = run(source, EmulatorOptions(api=api.url, count=10, rate=10.0, batch_size=3))
+    assert summary.accepted == 30
+    assert 0.85 <= summary.elapsed_s < 5
