@@ -1,0 +1,76 @@
+"""Real-time metrics: windows fill, late records within the watermark update them."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from orchestration.settings import Settings
+from streaming import job
+
+pytestmark = [pytest.mark.spark, pytest.mark.kafka]
+
+
+def pin(ind: int, category: str, poster: str, followers: str) -> bytes:
+    record = {"ind": ind, "category": category, "poster_name": poster}
+    return json.dumps({**record, "follower_count": followers}).encode()
+
+
+def table(spark: Any, settings: Settings, name: str, key: str) -> dict[tuple[datetime, str], Any]:
+    rows = spark.read.format("delta").load(str(settings.realtime_dir / name)).collect()
+    return {(row.window_start.replace(tzinfo=UTC), row[key]): row for row in rows}
+
+
+def test_windows_fill_and_late_records_update_them(
+    stream_spark: Any, stream_settings: Settings, produce: Any
+) -> None:
+    assert stream_settings.stream_watermark_seconds == 120
+    base = datetime.now(UTC).replace(second=0, microsecond=0) - timedelta(minutes=30)
+    minute = timedelta(minutes=1)
+    second = timedelta(seconds=1)
+    produce("pin", [pin(i, "diy", "alice", "1k") for i in range(5)], at=base + 10 * second)
+    produce("pin", [pin(i, "diy", "bob", "7") for i in range(5, 8)], at=base + minute + 10 * second)
+    produce("pin", [pin(8, "travel", "alice", "2k")], at=base + 3 * minute + 10 * second)
+    produce(
+        "pin", [pin(9, "travel", "alice", "User Info Error")], at=base + 3 * minute + 20 * second
+    )
+    produce("pin", [b"not json"], at=base + 3 * minute)
+    # The watermark is now the latest event time minus 120 s: base + 1 min 20 s.
+
+    job.run_available_now(stream_settings, spark=stream_spark)
+
+    categories = table(stream_spark, stream_settings, "posts_per_category", "category")
+    assert {key: row.posts for key, row in categories.items()} == {
+        (base, "diy"): 5,
+        (base + minute, "diy"): 3,
+        (base + 3 * minute, "travel"): 2,
+    }
+    assert categories[(base, "diy")].window_end.replace(tzinfo=UTC) == base + minute
+    posters = table(stream_spark, stream_settings, "profile_popularity", "poster_name")
+    assert {key: (row.posts, row.latest_follower_count) for key, row in posters.items()} == {
+        (base, "alice"): (5, 1000),
+        (base + minute, "bob"): (3, 7),
+        # The latest record had no readable count: the latest known one is kept.
+        (base + 3 * minute, "alice"): (2, 2000),
+    }
+
+    produce("pin", [pin(10, "diy", "bob", "9")], at=base + minute + 40 * second)  # late, in time
+    produce("pin", [pin(11, "diy", "carol", "5")], at=base + 30 * second)  # beyond the watermark
+    job.run_available_now(stream_settings, spark=stream_spark)
+
+    after = table(stream_spark, stream_settings, "posts_per_category", "category")
+    assert after[(base + minute, "diy")].posts == 4
+    assert after[(base, "diy")].posts == 5
+    assert after[(base + minute, "diy")].updated_at > categories[(base + minute, "diy")].updated_at
+    posters = table(stream_spark, stream_settings, "profile_popularity", "poster_name")
+    assert (
+        posters[(base + minute, "bob")].posts,
+        posters[(base + minute, "bob")].latest_follower_count,
+    ) == (4, 9)
+    assert (base, "carol") not in posters
+    # Bronze keeps the record the metrics dropped as too late.
+    pins = stream_spark.read.format("delta").load(str(stream_settings.bronze_path("pin")))
+    assert pins.count() == 13
