@@ -69,15 +69,22 @@ class RealtimeTable:
 def parse_follower_count(text: Column) -> Column:
     """``437`` -> 437, ``12k`` -> 12000, ``1.5M`` -> 1500000; anything else -> null.
 
-    The same rule as dbt's cleaning of ``follower_count``, in Spark column terms.
+    The rule of dbt's ``parse_follower_count`` macro (k/M/B in any case, decimal
+    arithmetic, rounded), in Spark column terms, so metrics and marts agree.
     """
     from pyspark.sql import functions as F
 
+    pattern = r"^([0-9]+([.][0-9]+)?)([kmb]?)$"
     cleaned = F.lower(F.trim(text))
-    number = F.regexp_extract(cleaned, r"^(\d+(\.\d+)?)\s*([km]?)$", 1)
-    unit = F.regexp_extract(cleaned, r"^(\d+(\.\d+)?)\s*([km]?)$", 3)
-    scale = F.when(unit == "k", 1_000).when(unit == "m", 1_000_000).otherwise(1)
-    return F.when(number != "", F.round(number.cast("double") * scale).cast("bigint"))
+    number = F.regexp_extract(cleaned, pattern, 1)
+    unit = F.regexp_extract(cleaned, pattern, 3)
+    scale = (
+        F.when(unit == "k", 1_000)
+        .when(unit == "m", 1_000_000)
+        .when(unit == "b", 1_000_000_000)
+        .otherwise(1)
+    )
+    return F.when(number != "", F.round(number.cast("decimal(20,3)") * scale, 0).cast("bigint"))
 
 
 def pin_events(spark: SparkSession, settings: Settings) -> DataFrame:
