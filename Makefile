@@ -24,11 +24,23 @@ profiles.yml: profiles.yml.example
 demo: setup
 	$(BIN)/pinlake demo
 
-test: setup
-	$(BIN)/pytest
+# One pytest process per folder: each gets its own Spark JVM (a session's metastore and
+# warehouse are fixed for the life of the JVM). tests/summarize.py adds the reports up.
+TEST_GROUPS := tests/orchestration tests/ingestion tests/dbt tests/streaming tests/end_to_end
+PYTEST_ARGS ?=
 
-test-fast: setup
-	$(BIN)/pytest -m "not slow"
+test: setup
+	@rm -rf test-artifacts && mkdir -p test-artifacts
+	@status=0; for group in $(TEST_GROUPS); do \
+		echo "== $$group"; \
+		$(BIN)/pytest $$group $(PYTEST_ARGS) --junitxml=test-artifacts/junit-$$(basename $$group).xml; \
+		code=$$?; if [ $$code -ne 0 ] && [ $$code -ne 5 ]; then status=1; fi; \
+	done; \
+	$(BIN)/python tests/summarize.py test-artifacts || status=1; \
+	exit $$status
+
+test-fast:
+	$(MAKE) test PYTEST_ARGS='-m "not slow"'
 
 lint: setup
 	$(BIN)/ruff check .

@@ -42,6 +42,9 @@ def spark_conf(settings: Settings, *, catalog: bool) -> dict[str, str]:
         "spark.sql.extensions": "io.delta.sql.DeltaSparkSessionExtension",
         "spark.sql.catalog.spark_catalog": "org.apache.spark.sql.delta.catalog.DeltaCatalog",
         "spark.sql.shuffle.partitions": str(settings.spark_shuffle_partitions),
+        # Delta rebuilds a table's snapshot with 50 tasks by default: far too many for
+        # the small logs of a local lakehouse on a few cores
+        "spark.databricks.delta.snapshotPartitions": str(settings.spark_shuffle_partitions),
         "spark.sql.session.timeZone": "UTC",
         "spark.sql.warehouse.dir": str(settings.warehouse_dir),
         "spark.ui.enabled": "false",
