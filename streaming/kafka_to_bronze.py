@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import json
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
 from orchestration.settings import RECORD_KINDS, Settings
@@ -152,12 +153,25 @@ class BronzeBatchWriter:
                 for row in rows.groupBy("kafka_topic").count().collect()
             }
             log.info("bronze batch %s: %s", batch_id, counts)
-            for topic, table in self.tables.items():
-                # A topic without records in this batch needs no commit: a replay of the
-                # batch has none either, so there is nothing to make idempotent.
-                if not counts.get(topic):
-                    continue
-                self._append(rows.where(F.col("kafka_topic") == topic), table, app_id, batch_id)
+            # A topic without records in this batch needs no commit: a replay of the
+            # batch has none either, so there is nothing to make idempotent.
+            parts = [(topic, table) for topic, table in self.tables.items() if counts.get(topic)]
+            # The tables are independent Delta logs: commit them concurrently, since most
+            # of a small commit's time is driver-side log work, not cluster work.
+            with ThreadPoolExecutor(max_workers=len(STREAM_KINDS)) as pool:
+                futures = [
+                    pool.submit(
+                        self._append,
+                        rows.where(F.col("kafka_topic") == topic),
+                        table,
+                        app_id,
+                        batch_id,
+                    )
+                    for topic, table in parts
+                ]
+                for future in futures:
+                    future.result()
+            for topic, table in parts:
                 self.records_seen[table] += counts[topic]
         finally:
             rows.unpersist()
