@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import random
 from typing import Any
 
 import pytest
 
-from ingestion.records import InvalidRecord, validate_record
+from ingestion.records import MODELS, InvalidRecord, fast_post_key, validate_record
 
 RAW_PIN = {
     "index": 7528,
@@ -93,3 +94,34 @@ def test_validation_does_not_touch_the_record() -> None:
     before = repr(record)
     validate_record("pin", record)
     assert repr(record) == before
+
+
+_SAMPLES: list[Any] = [
+    None, 0, 7528, -3, 1.5, True, False, "", "7528", " 12 ", "-1", "12a", "12k", "1e3",
+    "-89.9787", "north", "2020-08-28 03:52:47", "2015-10-24T11:23:51", "2020-13-45 00:00:00",
+    "User Info Error", [1], {"n": 1},
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("kind", ["pin", "geo", "user"])
+def test_fast_path_only_accepts_what_the_model_accepts(kind: str) -> None:
+    """The API's fast check must never let in a record the pydantic model would refuse,
+    nor key it differently; it may only defer to the model."""
+    base = {"pin": RAW_PIN, "geo": RAW_GEO, "user": RAW_USER}[kind]
+    assert fast_post_key(kind, dict(base)) == 7528, "the fast path must take plain records"
+    rng = random.Random(kind)
+    fields = [*MODELS[kind].model_fields, "extra", "_private", "model_x"]
+    deferred = 0
+    for _ in range(3000):
+        record = dict(base)
+        for name in rng.sample(fields, rng.randint(1, 3)):
+            if rng.random() < 0.1:
+                record.pop(name, None)
+            else:
+                record[name] = rng.choice(_SAMPLES)
+        fast = fast_post_key(kind, record)
+        if fast is None:
+            deferred += 1
+            continue
+        assert MODELS[kind].model_validate(record).post_key == fast, record
+    assert 0 < deferred < 3000
