@@ -158,9 +158,8 @@ def catch_up(spark: Any, settings: Settings, total: int) -> None:
     )
     started = time.perf_counter()
     job.run_available_now(settings, spark=spark)
-    print(
-        f"    then the real-time metrics over the same records: {time.perf_counter() - started:.1f} s"
-    )
+    seconds = time.perf_counter() - started
+    print(f"    then the real-time metrics over the same records: {seconds:.1f} s")
 
 
 def start_api(settings: Settings, port: int) -> subprocess.Popen[bytes]:
