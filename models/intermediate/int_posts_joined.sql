@@ -59,8 +59,8 @@ joined as (
         geolocations.latitude,
         geolocations.longitude,
         geolocations.coordinates,
-        geolocations.`timestamp` as posted_at,
-        year(geolocations.`timestamp`) as post_year,
+        geolocations.timestamp as posted_at,
+        year(geolocations.timestamp) as post_year,
 
         -- user
         users.user_name,

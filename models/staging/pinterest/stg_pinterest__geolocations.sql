@@ -40,7 +40,8 @@ cleaned as (
         ) }} as coordinates,
 
         -- timestamps
-        {{ parse_timestamp("record.`timestamp`") }} as `timestamp`,
+        -- the source column name, kept (a non-reserved keyword in Spark)
+        {{ parse_timestamp("record.timestamp") }} as timestamp,  -- noqa: RF04
 
         -- provenance
         record_source,
