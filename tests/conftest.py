@@ -199,3 +199,42 @@ def tail() -> Iterator[Callable[[Settings, list[str]], TopicTail]]:
     yield start
     for reader in tails:
         reader.close()
+
+
+# --- Spark + lakehouse: one Spark JVM per pytest process ---------------------------------
+
+
+@pytest.fixture(scope="session")
+def lakehouse_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
+    """Settings for a fresh lakehouse in a temp folder, for the whole session.
+
+    ``PINLAKE_HOME`` is exported too (before any Spark session starts), so the dbt
+    profile, which reads it with ``env_var``, points at the same warehouse and metastore
+    as the session the tests start.
+    """
+    home = tmp_path_factory.mktemp("lakehouse")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PINLAKE_HOME", str(home))
+        patch.setenv("PINLAKE_DBT_TARGET", "local")
+        yield Settings(home=home)
+
+
+@pytest.fixture(scope="session")
+def spark(lakehouse_settings: Settings) -> Iterator[Any]:
+    """The process's Spark session (Delta, Hive metastore in the temp lakehouse).
+
+    dbt-spark's ``session`` method reuses it, so a build run in-process sees the bronze
+    tables the test wrote. Spark allows one such session per JVM and the JVM lives as
+    long as the pytest process: every Spark test of a run shares this fixture.
+    """
+    from streaming.spark import build_session, metastore_lock
+
+    with metastore_lock(lakehouse_settings, "pytest"):
+        session = build_session(lakehouse_settings, catalog=True)
+        # a tiny lakehouse: Delta's default 50 partitions to rebuild a table's state turn
+        # every dbt test on a handful of rows into 50 tasks
+        session.conf.set("spark.databricks.delta.snapshotPartitions", "2")
+        try:
+            yield session
+        finally:
+            session.stop()
