@@ -23,7 +23,8 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, InvalidStateError
 from concurrent.futures import TimeoutError as FutureTimeout
-from dataclasses import dataclass
+from functools import partial
+from typing import NamedTuple
 
 from confluent_kafka import KafkaError, KafkaException, Message, Producer
 
@@ -83,8 +84,7 @@ class BrokerUnavailable(RuntimeError):
     """Kafka did not acknowledge the records in time; the client should retry later."""
 
 
-@dataclass(frozen=True, slots=True)
-class OutgoingRecord:
+class OutgoingRecord(NamedTuple):
     """One record to write: where, under which key, the exact bytes, and optional headers."""
 
     topic: str
@@ -93,9 +93,12 @@ class OutgoingRecord:
     headers: tuple[tuple[str, bytes], ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Delivery:
-    """What Kafka answered for one record: its place, or why it was refused."""
+class Delivery(NamedTuple):
+    """What Kafka answered for one record: its place, or why it was refused.
+
+    A named tuple, not a dataclass: one is built per record in the delivery callback,
+    where every microsecond is spent while holding the GIL.
+    """
 
     partition: int | None
     offset: int | None
@@ -112,34 +115,42 @@ def record_key(kind: str, post_key: int) -> bytes:
 
 
 class _PendingBatch:
-    """Collects the delivery reports of one batch and resolves a future when all are in."""
+    """Collects the delivery reports of one batch and calls ``on_done`` once all are in.
 
-    __slots__ = ("_lock", "_remaining", "deliveries", "future")
+    ``on_done`` runs on the poll thread; the waiters pass one that hands the result to
+    their own thread or event loop.
+    """
 
-    def __init__(self, size: int) -> None:
-        self.deliveries: list[Delivery | None] = [None] * size
-        self.future: Future[list[Delivery]] = Future()
+    __slots__ = ("_lock", "_on_done", "_remaining", "deliveries")
+
+    def __init__(self, size: int, on_done: Callable[[list[Delivery]], object]) -> None:
+        self.deliveries: list[Delivery] = [_UNDELIVERED] * size
+        self._on_done = on_done
         self._remaining = size
         self._lock = threading.Lock()
         if size == 0:
-            self.future.set_result([])
+            on_done([])
 
-    def callback(self, position: int) -> Callable[[KafkaError | None, Message], None]:
-        def on_delivery(error: KafkaError | None, message: Message) -> None:
-            if error is None:
-                delivery = Delivery(message.partition(), message.offset())
-            else:
-                delivery = Delivery(None, None, error)
-            with self._lock:
-                self.deliveries[position] = delivery
-                self._remaining -= 1
-                done = self._remaining == 0
-            if done:
-                # A waiter that gave up has cancelled the future; its answer is already 503.
-                with contextlib.suppress(InvalidStateError):
-                    self.future.set_result(list(self.deliveries))  # type: ignore[arg-type]
+    def deliver(self, position: int, error: KafkaError | None, message: Message) -> None:
+        """The delivery callback, bound to a position with :func:`functools.partial`."""
+        if error is None:
+            self.deliveries[position] = Delivery(message.partition(), message.offset())
+        else:
+            self.deliveries[position] = Delivery(None, None, error)
+        with self._lock:
+            self._remaining -= 1
+            done = self._remaining == 0
+        if done:
+            self._on_done(self.deliveries)
 
-        return on_delivery
+
+_UNDELIVERED = Delivery(None, None)
+
+
+def _resolve(future: asyncio.Future[list[Delivery]], deliveries: list[Delivery]) -> None:
+    # A waiter that gave up has cancelled the future; its answer is already 503.
+    if not future.done():
+        future.set_result(deliveries)
 
 
 class IngestProducer:
@@ -200,31 +211,34 @@ class IngestProducer:
 
     # --- producing ----------------------------------------------------------------
 
-    def _enqueue(self, records: Sequence[OutgoingRecord]) -> _PendingBatch:
-        pending = _PendingBatch(len(records))
-        producer = self._current()
-        deadline = time.monotonic() + self.timeout_s
-        for position, record in enumerate(records):
-            while True:
-                try:
-                    producer.produce(
-                        record.topic,
-                        value=record.value,
-                        key=record.key,
-                        headers=list(record.headers) or None,
-                        on_delivery=pending.callback(position),
-                    )
-                    break
-                except BufferError:
-                    # The local queue is full: the broker is slow or gone. Wait, bounded.
-                    if time.monotonic() > deadline:
-                        raise BrokerUnavailable(
-                            "the Kafka producer queue stayed full; the broker is not keeping up"
-                        ) from None
-                    time.sleep(0.01)
-                except KafkaException as error:
-                    raise BrokerUnavailable(f"Kafka refused the record: {error}") from error
-        return pending
+    def _produce(
+        self, producer: Producer, records: Sequence[OutgoingRecord], pending: _PendingBatch, at: int
+    ) -> int:
+        """Hand ``records[at:]`` to librdkafka; returns where its queue was full, or the end."""
+        deliver = pending.deliver
+        produce = producer.produce
+        try:
+            for position in range(at, len(records)):
+                record = records[position]
+                produce(
+                    record.topic,
+                    record.value,
+                    record.key,
+                    on_delivery=partial(deliver, position),
+                    headers=list(record.headers) if record.headers else None,
+                )
+        except BufferError:
+            # The local queue is full: the broker is slow or gone. The caller waits, bounded.
+            return position
+        except KafkaException as error:
+            raise BrokerUnavailable(f"Kafka refused the record: {error}") from error
+        return len(records)
+
+    def _queue_full(self, deadline: float) -> None:
+        if time.monotonic() > deadline:
+            raise BrokerUnavailable(
+                "the Kafka producer queue stayed full; the broker is not keeping up"
+            )
 
     def _check(self, deliveries: list[Delivery]) -> list[Delivery]:
         for delivery in deliveries:
@@ -241,21 +255,53 @@ class IngestProducer:
         Other per-record refusals (e.g. a record larger than the broker allows) come back
         as a :class:`Delivery` with ``error`` set, so the caller can report them per record.
         """
-        pending = self._enqueue(records)
+        future: Future[list[Delivery]] = Future()
+
+        def done(deliveries: list[Delivery]) -> None:
+            with contextlib.suppress(InvalidStateError):
+                future.set_result(deliveries)
+
+        pending = _PendingBatch(len(records), done)
+        producer = self._current()
+        deadline = time.monotonic() + self.timeout_s
+        at = self._produce(producer, records, pending, 0)
+        while at < len(records):
+            self._queue_full(deadline)
+            time.sleep(0.01)
+            at = self._produce(producer, records, pending, at)
         try:
-            return self._check(pending.future.result(timeout=self.timeout_s + _GRACE_S))
+            return self._check(future.result(timeout=self.timeout_s + _GRACE_S))
         except FutureTimeout:
+            future.cancel()
             raise BrokerUnavailable(
                 f"Kafka did not acknowledge the records within {self.timeout_s:.1f}s"
             ) from None
 
     async def produce_batch_async(self, records: Sequence[OutgoingRecord]) -> list[Delivery]:
-        """:meth:`produce_batch` for the event loop: awaits acknowledgements without a thread."""
-        pending = self._enqueue(records)
+        """:meth:`produce_batch` for the event loop: awaits acknowledgements without a thread.
+
+        The poll thread resolves an asyncio future of this batch through
+        ``call_soon_threadsafe``: one wake-up of the loop per batch, none per record.
+        """
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[list[Delivery]] = loop.create_future()
+
+        def done(deliveries: list[Delivery]) -> None:
+            # A loop that has closed meanwhile has nobody left to tell; the poll thread
+            # must not die of it.
+            with contextlib.suppress(RuntimeError):
+                loop.call_soon_threadsafe(_resolve, future, deliveries)
+
+        pending = _PendingBatch(len(records), done)
+        producer = self._current()
+        deadline = time.monotonic() + self.timeout_s
+        at = self._produce(producer, records, pending, 0)
+        while at < len(records):
+            self._queue_full(deadline)
+            await asyncio.sleep(0.01)
+            at = self._produce(producer, records, pending, at)
         try:
-            deliveries = await asyncio.wait_for(
-                asyncio.wrap_future(pending.future), timeout=self.timeout_s + _GRACE_S
-            )
+            deliveries = await asyncio.wait_for(future, timeout=self.timeout_s + _GRACE_S)
         except TimeoutError:
             raise BrokerUnavailable(
                 f"Kafka did not acknowledge the records within {self.timeout_s:.1f}s"

@@ -155,11 +155,14 @@ def api(
     host: str | None = typer.Option(None, "--host", help="Default: PINLAKE_API_HOST (127.0.0.1)."),
     port: int | None = typer.Option(None, "--port", help="Default: PINLAKE_API_PORT (8082)."),
     access_log: bool = typer.Option(False, "--access-log/--no-access-log"),
+    workers: int | None = typer.Option(
+        None, "--workers", min=1, help="Worker processes; default: PINLAKE_API_WORKERS (1)."
+    ),
 ) -> None:
     """Serve the REST ingestion API (Kafka REST Proxy v2 and Kinesis wire formats)."""
     from ingestion.api.server import serve
 
-    serve(get_settings(), host=host, port=port, access_log=access_log)
+    serve(get_settings(), host=host, port=port, access_log=access_log, workers=workers)
 
 
 @app.command()

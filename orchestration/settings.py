@@ -73,6 +73,11 @@ class Settings(BaseSettings):
         default=900_000,
         description="Largest single record; below Kafka's default 1 MB message limit.",
     )
+    api_workers: int = Field(
+        default=1,
+        ge=1,
+        description="uvicorn worker processes for `pinlake api`, each with its own producer.",
+    )
 
     # --- streaming ---------------------------------------------------------------
     stream_trigger_seconds: float = 1.0

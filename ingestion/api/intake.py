@@ -22,12 +22,13 @@ request fail with a 4xx naming each record index and its problem.
 from __future__ import annotations
 
 import json
+import math
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, NoReturn
+from typing import Any, NamedTuple, NoReturn
 
+import orjson
 from fastapi import Request
 
 from ingestion.api import deadletters
@@ -56,11 +57,12 @@ DEADLETTER_KIND = "deadletter"
 _MAX_LISTED_ERRORS = 10
 
 
-@dataclass(frozen=True, slots=True)
-class Candidate:
+class Candidate(NamedTuple):
     """One record of a request after checking: bytes to write, or why it is refused.
 
     ``original`` is the record's element of the request as sent, for its dead letter.
+    Candidates and outcomes are named tuples: one of each is built per record, and a
+    frozen dataclass costs several times as much to build.
     """
 
     position: int
@@ -72,8 +74,7 @@ class Candidate:
     message: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Outcome:
+class Outcome(NamedTuple):
     """What the client is told about one record."""
 
     position: int
@@ -88,17 +89,50 @@ class Outcome:
 
 
 def encode_json(value: Any) -> bytes:
-    """Compact JSON of a decoded value: same keys in the same order, same values as sent."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
+    """Compact JSON of a decoded value: same keys in the same order, same values as sent.
+
+    orjson writes what ``json.dumps(..., ensure_ascii=False, separators=(",", ":"))``
+    writes, ten times faster, except for what it cannot hold (integers beyond 64 bits,
+    lone surrogates), which the standard library then encodes.
+    """
+    try:
+        return orjson.dumps(value)
+    except TypeError:
+        return json.dumps(
+            value, ensure_ascii=False, separators=(",", ":"), allow_nan=False
+        ).encode()
 
 
 def _no_constants(name: str) -> NoReturn:
     raise ValueError(f"{name} is not valid JSON")
 
 
+def _finite(text: str) -> float:
+    number = float(text)
+    if math.isinf(number):
+        raise ValueError(f"{text} is too large for a JSON number (it overflows a double)")
+    return number
+
+
+_DIGITS_AS_NINES = bytes(57 if 48 <= byte <= 57 else 32 for byte in range(256))
+_LONG_INTEGER = b"9" * 19
+"""orjson reads integers beyond 64 bits as floats, losing digits, so a body with a run of
+19 digits (the first length that can overflow) takes the standard library's exact path.
+``bytes.translate`` finds such runs at memory speed where a regular expression crawls."""
+
+
 def parse_json(data: bytes) -> Any:
-    """Strict JSON: ``NaN`` and ``Infinity`` (which Python would accept) are refused."""
-    return json.loads(data, parse_constant=_no_constants)
+    """Strict JSON: ``NaN``, ``Infinity`` and numbers that overflow a double are refused.
+
+    orjson reads valid documents; anything it refuses (or a body with very long integers)
+    is read again by the standard library, which decides and explains the error.
+    """
+    if _LONG_INTEGER not in data.translate(_DIGITS_AS_NINES):
+        try:
+            return orjson.loads(data)
+        except orjson.JSONDecodeError:
+            pass
+    return json.loads(data, parse_constant=_no_constants, parse_float=_finite)
 
 
 def summarize(outcomes: Iterable[Outcome]) -> str:
@@ -328,9 +362,11 @@ class Intake:
 
     def _count(self, ctx: RequestContext, outcomes: Sequence[Outcome]) -> None:
         kind = ctx.kind or "unknown"
-        accepted = sum(1 for outcome in outcomes if outcome.ok)
+        accepted = sum(1 for outcome in outcomes if outcome.problem is None)
         if accepted:
             self.metrics.records_accepted.labels(kind, ctx.protocol.value).inc(accepted)
+        if accepted == len(outcomes):
+            return
         for outcome in outcomes:
             if outcome.problem is not None:
                 self.metrics.records_rejected.labels(kind, outcome.problem.reason).inc()

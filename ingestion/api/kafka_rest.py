@@ -9,7 +9,7 @@ some records are valid (200 with per-record ``error_code``/``error``) or none is
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
@@ -24,6 +24,7 @@ from ingestion.api.errors import (
     Protocol,
 )
 from ingestion.api.intake import Candidate, Intake, Outcome, encode_json, summarize
+from ingestion.api.responses import FastJSONResponse
 from ingestion.api.schemas import (
     KafkaError,
     KafkaProduceRequest,
@@ -36,10 +37,6 @@ MEDIA_TYPES: frozenset[str | None] = frozenset(
 )
 
 router = APIRouter(tags=["Kafka REST Proxy v2"], dependencies=[Depends(require_token)])
-
-
-async def get_intake(request: Request) -> Intake:
-    return request.app.state.intake
 
 
 def _candidate(intake: Intake, ctx: RequestContext, position: int, item: Any) -> Candidate:
@@ -66,7 +63,7 @@ def _offset(outcome: Outcome) -> dict[str, Any]:
 @router.post(
     "/topics/{topic}",
     summary="Produce records to a topic (REST Proxy v2, JSON embedded format)",
-    response_class=JSONResponse,
+    response_class=FastJSONResponse,
     responses={
         200: {"model": KafkaProduceResponse, "description": "Kafka acknowledged each record"},
         401: {"model": KafkaError},
@@ -78,9 +75,8 @@ def _offset(outcome: Outcome) -> dict[str, Any]:
     },
     openapi_extra=request_body(KafkaProduceRequest, tuple(sorted(m for m in MEDIA_TYPES if m))),
 )
-async def produce(
-    topic: str, request: Request, intake: Annotated[Intake, Depends(get_intake)]
-) -> JSONResponse:
+async def produce(topic: str, request: Request) -> JSONResponse:
+    intake: Intake = request.app.state.intake
     ctx = intake.context(request, Protocol.KAFKA_REST, topic)
     body, payload = await intake.read_json(request, ctx, MEDIA_TYPES)
     records = payload.get("records") if isinstance(payload, dict) else None
@@ -106,4 +102,4 @@ async def produce(
         failed = next(outcome for outcome in outcomes if outcome.problem is not None)
         assert failed.problem is not None
         raise ApiError(failed.problem, summarize(outcomes), extra=answer)
-    return JSONResponse(answer, media_type=KAFKA_REST_MEDIA_TYPE)
+    return FastJSONResponse(answer, media_type=KAFKA_REST_MEDIA_TYPE)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-from typing import Annotated, Any
+from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
@@ -24,6 +24,7 @@ from ingestion.api.auth import require_token
 from ingestion.api.deadletters import RequestContext
 from ingestion.api.errors import BAD_ENVELOPE, INVALID_RECORD, ApiError, Protocol
 from ingestion.api.intake import Candidate, Intake, Outcome, parse_json, summarize
+from ingestion.api.responses import FastJSONResponse
 from ingestion.api.schemas import (
     KinesisError,
     KinesisPutRecord,
@@ -46,10 +47,6 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 router = APIRouter(tags=["Kinesis via API Gateway"], dependencies=[Depends(require_token)])
-
-
-async def get_intake(request: Request) -> Intake:
-    return request.app.state.intake
 
 
 def shard_id(partition: int | None) -> str | None:
@@ -128,30 +125,28 @@ def _result(outcome: Outcome) -> dict[str, Any]:
 @router.put(
     "/streams/{stream}/record",
     summary="Put one record (Kinesis PutRecord)",
-    response_class=JSONResponse,
+    response_class=FastJSONResponse,
     responses={200: {"model": KinesisPutRecordResult}, **_ERRORS},
     openapi_extra=request_body(KinesisPutRecord, _DOC_MEDIA),
 )
-async def put_record(
-    stream: str, request: Request, intake: Annotated[Intake, Depends(get_intake)]
-) -> JSONResponse:
+async def put_record(stream: str, request: Request) -> JSONResponse:
+    intake: Intake = request.app.state.intake
     ctx, _, payload = await _envelope(intake, request, stream)
     (outcome,) = await intake.accept(ctx, [_candidate(intake, ctx, 0, payload)])
     if outcome.problem is not None:
         raise ApiError(outcome.problem, outcome.message or "the record was refused")
-    return JSONResponse(_result(outcome))
+    return FastJSONResponse(_result(outcome))
 
 
 @router.put(
     "/streams/{stream}/records",
     summary="Put a batch of records (Kinesis PutRecords)",
-    response_class=JSONResponse,
+    response_class=FastJSONResponse,
     responses={200: {"model": KinesisPutRecordsResult}, **_ERRORS},
     openapi_extra=request_body(KinesisPutRecords, _DOC_MEDIA),
 )
-async def put_records(
-    stream: str, request: Request, intake: Annotated[Intake, Depends(get_intake)]
-) -> JSONResponse:
+async def put_records(stream: str, request: Request) -> JSONResponse:
+    intake: Intake = request.app.state.intake
     ctx, body, payload = await _envelope(intake, request, stream)
     records = _either(payload, "records", "Records")
     if not isinstance(records, list) or not records:
@@ -175,4 +170,4 @@ async def put_records(
         failed = next(outcome for outcome in outcomes if outcome.problem is not None)
         assert failed.problem is not None
         raise ApiError(failed.problem, summarize(outcomes), extra=answer)
-    return JSONResponse(answer)
+    return FastJSONResponse(answer)

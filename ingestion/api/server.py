@@ -1,22 +1,52 @@
-"""``pinlake api``: serve the ingestion API with uvicorn."""
+"""``pinlake api``: serve the ingestion API with uvicorn.
+
+One Python process tops out at about one core, and per-request work (HTTP parsing,
+routing, validation, the producer's callbacks) is Python. ``api_workers`` (``--workers``)
+runs several uvicorn worker processes on the same port; each builds its own app and its
+own idempotent producer from the settings, so nothing is shared between processes but
+the listening socket. Their Prometheus counters are per process: a scrape of
+``/metrics`` sees the worker that answered it.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 import uvicorn
+from fastapi import FastAPI
 
 from ingestion.api.app import create_app
-from orchestration.settings import Settings
+from orchestration.settings import Settings, get_settings
+
+
+def worker_app() -> FastAPI:
+    """The app of one worker process; uvicorn calls it in each worker (``factory=True``)."""
+    return create_app(get_settings())
 
 
 def serve(
-    settings: Settings, host: str | None = None, port: int | None = None, access_log: bool = False
+    settings: Settings,
+    host: str | None = None,
+    port: int | None = None,
+    access_log: bool = False,
+    workers: int | None = None,
 ) -> None:
     """Run until interrupted. The access log is off by default: at thousands of requests
-    per second it costs more than the work, and ``/metrics`` counts every request."""
-    uvicorn.run(
-        create_app(settings),
-        host=host or settings.api_host,
-        port=port or settings.api_port,
-        access_log=access_log,
-        log_level="info",
-    )
+    per second it costs more than the work, and ``/metrics`` counts every request.
+
+    With more than one worker, each worker reads its settings from the environment
+    (uvicorn starts them as fresh processes), so ``settings`` must be the environment's.
+    """
+    workers = workers or settings.api_workers
+    options: dict[str, Any] = {
+        "host": host or settings.api_host,
+        "port": port or settings.api_port,
+        "access_log": access_log,
+        "log_level": "info",
+        "loop": "uvloop",
+        "http": "httptools",
+    }
+    if workers > 1:
+        uvicorn.run("ingestion.api.server:worker_app", factory=True, workers=workers, **options)
+    else:
+        uvicorn.run(create_app(settings), **options)
