@@ -44,7 +44,7 @@ def run_daily(
     on_step: Callable[[str], None] = lambda _: None,
 ) -> DailySummary:
     """Run the daily steps; the summary says what happened and where it stopped."""
-    from streaming.kafka_to_bronze import run_available_now
+    from streaming.job import run_available_now
 
     summary = DailySummary()
     with catalog_session(settings, "pinlake daily") as spark:
@@ -53,7 +53,7 @@ def run_daily(
         if catch_up:
             on_step("catch-up")
             started = time.perf_counter()
-            summary.records_landed = run_available_now(spark, settings)
+            summary.records_landed = run_available_now(settings, spark=spark).records_seen
             summary.seconds["catch-up"] = time.perf_counter() - started
 
         dbt_steps: list[tuple[str, list[str], bool]] = [
