@@ -97,10 +97,12 @@ def broker(settings: Settings) -> Iterator[Settings]:
     """The configured broker if it answers, else a temporary local one on free ports."""
     try:
         AdminClient(settings.kafka_client_config()).list_topics(timeout=5)
+        reachable = True
+    except KafkaException:
+        reachable = False
+    if reachable:
         yield settings
         return
-    except KafkaException:
-        pass
     local = settings.model_copy(
         update={
             "kafka_bootstrap": f"127.0.0.1:{free_port()}",
