@@ -28,6 +28,9 @@ if TYPE_CHECKING:
     from pyspark.sql import SparkSession
 
 
+LOG4J_CONFIG = Path(__file__).with_name("log4j2.properties")
+
+
 class MetastoreBusy(RuntimeError):
     """Another process holds the local metastore."""
 
@@ -50,8 +53,14 @@ def spark_conf(settings: Settings, *, catalog: bool) -> dict[str, str]:
         "spark.ui.enabled": "false",
         "spark.ui.showConsoleProgress": "false",
         "spark.databricks.delta.schema.autoMerge.enabled": "false",
-        "spark.driver.extraJavaOptions": f"-Dderby.system.home={settings.home}",
+        "spark.driver.extraJavaOptions": (
+            f"-Dderby.system.home={settings.home} -Dlog4j2.configurationFile={LOG4J_CONFIG}"
+        ),
     }
+    if settings.spark_master.startswith("local"):
+        # loopback only: a local session never needs to be reachable from elsewhere
+        conf["spark.driver.host"] = "127.0.0.1"
+        conf["spark.driver.bindAddress"] = "127.0.0.1"
     if catalog:
         conf["spark.sql.catalogImplementation"] = "hive"
         conf["spark.hadoop.javax.jdo.option.ConnectionURL"] = (
