@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from confluent_kafka import Producer
@@ -22,13 +23,9 @@ Produce = Callable[..., None]
 
 
 @pytest.fixture(scope="session")
-def stream_spark(kafka_settings: Settings) -> Iterator[object]:
-    """The process's Spark session without metastore, as ``pinlake stream`` uses it."""
-    from streaming.spark import build_session
-
-    session = build_session(kafka_settings, catalog=False)
-    yield session
-    session.stop()
+def stream_spark(spark: Any) -> Any:
+    """The suite's one Spark session; the stream reads and writes tables by path only."""
+    return spark
 
 
 @pytest.fixture
