@@ -20,3 +20,23 @@
         else {{ column }}
     end
 {%- endmacro %}
+
+{#-
+    Spark: the placeholder list of the column is one uncorrelated scalar subquery, run
+    once and used as a literal array, instead of an IN-subquery that Spark plans as one
+    existence join per cleaned column.
+-#}
+{% macro spark__null_if_placeholder(column, column_name) -%}
+    case
+        when trim({{ column }}) = '' then null
+        when array_contains(
+            (
+                select collect_set(placeholder_strings.placeholder)
+                from {{ ref("placeholder_strings") }} as placeholder_strings
+                where placeholder_strings.column_name = '{{ column_name }}'
+            ),
+            trim({{ column }})
+        ) then null
+        else {{ column }}
+    end
+{%- endmacro %}
