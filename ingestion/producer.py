@@ -5,8 +5,11 @@ A thin layer over confluent-kafka's ``Producer`` with ``enable.idempotence=true`
 reordering, and a record is acknowledged only when every in-sync replica has it.
 
 One producer is shared by all concurrent requests, so librdkafka can batch their
-records together. A background thread serves the delivery callbacks; each call to
-:meth:`IngestProducer.produce_batch` (or its async twin) waits only for *its own*
+records together. Delivery callbacks are served on the event loop's own thread by one
+poller task per loop (every millisecond while a batch waits, every 50 ms otherwise):
+a separate poll thread would take and hand back the GIL for every record's callback,
+and that ping-pong with the loop cost more CPU than the callbacks themselves. Each call
+to :meth:`IngestProducer.produce_batch` (or its async twin) waits only for *its own*
 records, never for other requests' (which ``flush()`` would do), and never longer
 than ``settings.api_produce_timeout_s``: librdkafka's ``message.timeout.ms`` is set to
 the same bound, so a broker that cannot be reached turns into
@@ -79,6 +82,12 @@ missing one is an operational fault, not the client's.
 _GRACE_S = 2.0
 """How much longer than librdkafka's own message timeout we wait for its callbacks."""
 
+_BUSY_POLL_S = 0.001
+"""While batches wait, deliveries are looked for this often (adds at most this latency)."""
+
+_IDLE_POLL_S = 0.05
+"""Otherwise librdkafka's errors and logs are still served this often."""
+
 
 class BrokerUnavailable(RuntimeError):
     """Kafka did not acknowledge the records in time; the client should retry later."""
@@ -147,6 +156,17 @@ class _PendingBatch:
 _UNDELIVERED = Delivery(None, None)
 
 
+class _LoopPoller:
+    """The poller task of one event loop and how many of its batches wait for Kafka."""
+
+    __slots__ = ("task", "waiting", "wake")
+
+    def __init__(self) -> None:
+        self.waiting = 0
+        self.wake = asyncio.Event()
+        self.task: asyncio.Task[None] | None = None
+
+
 def _resolve(future: asyncio.Future[list[Delivery]], deliveries: list[Delivery]) -> None:
     # A waiter that gave up has cancelled the future; its answer is already 503.
     if not future.done():
@@ -176,8 +196,7 @@ class IngestProducer:
         self._fatal: KafkaError | None = None
         self._producer = self._new_producer()
         self._closed = threading.Event()
-        self._poller = threading.Thread(target=self._poll_forever, name="kafka-poll", daemon=True)
-        self._poller.start()
+        self._pollers: dict[asyncio.AbstractEventLoop, _LoopPoller] = {}
 
     # --- lifecycle ----------------------------------------------------------------
 
@@ -199,14 +218,28 @@ class IngestProducer:
                     old.flush(0)
             return self._producer
 
-    def _poll_forever(self) -> None:
+    def _poller(self, loop: asyncio.AbstractEventLoop) -> _LoopPoller:
+        poller = self._pollers.get(loop)
+        if poller is None:
+            poller = self._pollers[loop] = _LoopPoller()
+            poller.task = loop.create_task(self._poll_on_loop(poller), name="kafka-poll")
+            # A loop that ends (or a closed producer) takes its poller with it.
+            poller.task.add_done_callback(lambda _: self._pollers.pop(loop, None))
+        return poller
+
+    async def _poll_on_loop(self, poller: _LoopPoller) -> None:
         while not self._closed.is_set():
-            self._producer.poll(0.05)
+            self._producer.poll(0)
+            if poller.waiting:
+                await asyncio.sleep(_BUSY_POLL_S)
+            else:
+                poller.wake.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(poller.wake.wait(), _IDLE_POLL_S)
 
     def close(self, timeout_s: float | None = None) -> int:
-        """Deliver what is in flight (bounded), stop the poll thread; returns records left."""
+        """Stop the pollers, deliver what is in flight (bounded); returns records left."""
         self._closed.set()
-        self._poller.join(timeout=5)
         return self._producer.flush(self.timeout_s if timeout_s is None else timeout_s)
 
     # --- producing ----------------------------------------------------------------
@@ -267,10 +300,14 @@ class IngestProducer:
         at = self._produce(producer, records, pending, 0)
         while at < len(records):
             self._queue_full(deadline)
-            time.sleep(0.01)
+            producer.poll(0.01)
             at = self._produce(producer, records, pending, at)
+        # Outside an event loop nobody else polls: serve the callbacks here.
+        wait_until = time.monotonic() + self.timeout_s + _GRACE_S
+        while not future.done() and time.monotonic() < wait_until:
+            producer.poll(0.01)
         try:
-            return self._check(future.result(timeout=self.timeout_s + _GRACE_S))
+            return self._check(future.result(timeout=0))
         except FutureTimeout:
             future.cancel()
             raise BrokerUnavailable(
@@ -280,32 +317,42 @@ class IngestProducer:
     async def produce_batch_async(self, records: Sequence[OutgoingRecord]) -> list[Delivery]:
         """:meth:`produce_batch` for the event loop: awaits acknowledgements without a thread.
 
-        The poll thread resolves an asyncio future of this batch through
-        ``call_soon_threadsafe``: one wake-up of the loop per batch, none per record.
+        The loop's poller serves the callbacks, so the batch's future is resolved on
+        the loop's own thread; a callback served elsewhere (a flush during shutdown)
+        hands the result over with ``call_soon_threadsafe``.
         """
         loop = asyncio.get_running_loop()
+        loop_thread = threading.get_ident()
         future: asyncio.Future[list[Delivery]] = loop.create_future()
 
         def done(deliveries: list[Delivery]) -> None:
-            # A loop that has closed meanwhile has nobody left to tell; the poll thread
-            # must not die of it.
+            if threading.get_ident() == loop_thread:
+                _resolve(future, deliveries)
+                return
+            # A loop that has closed meanwhile has nobody left to tell; the thread that
+            # served the callback must not die of it.
             with contextlib.suppress(RuntimeError):
                 loop.call_soon_threadsafe(_resolve, future, deliveries)
 
+        poller = self._poller(loop)
         pending = _PendingBatch(len(records), done)
         producer = self._current()
         deadline = time.monotonic() + self.timeout_s
-        at = self._produce(producer, records, pending, 0)
-        while at < len(records):
-            self._queue_full(deadline)
-            await asyncio.sleep(0.01)
-            at = self._produce(producer, records, pending, at)
+        poller.waiting += 1
+        poller.wake.set()
         try:
+            at = self._produce(producer, records, pending, 0)
+            while at < len(records):
+                self._queue_full(deadline)
+                await asyncio.sleep(0.01)
+                at = self._produce(producer, records, pending, at)
             deliveries = await asyncio.wait_for(future, timeout=self.timeout_s + _GRACE_S)
         except TimeoutError:
             raise BrokerUnavailable(
                 f"Kafka did not acknowledge the records within {self.timeout_s:.1f}s"
             ) from None
+        finally:
+            poller.waiting -= 1
         return self._check(deliveries)
 
     def ping(self, timeout_s: float) -> list[str]:
