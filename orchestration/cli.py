@@ -240,3 +240,12 @@ def demo(
     except DemoStepFailed as error:
         console.print(f"[red]error:[/red] {error}", soft_wrap=True)
         raise typer.Exit(1) from None
+
+
+@app.command()
+@friendly_errors
+def marts(limit: int = typer.Option(20, help="Rows shown per mart.")) -> None:
+    """Print the nine analytical marts as tables."""
+    from orchestration.query import print_marts
+
+    print_marts(get_settings(), limit=limit)

@@ -12,6 +12,7 @@ demo shows exactly what running the pipeline by hand looks like.
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -24,18 +25,6 @@ from rich.console import Console
 from rich.rule import Rule
 
 from orchestration.settings import Settings
-
-MARTS: tuple[str, ...] = (
-    "popular_category_by_country",
-    "popular_category_by_year",
-    "top_user_by_country",
-    "top_country_by_followers",
-    "popular_category_by_age_group",
-    "median_follower_count_by_age_group",
-    "users_joined_by_year",
-    "median_follower_count_by_join_year",
-    "median_follower_count_by_join_year_and_age_group",
-)
 
 PINLAKE = str(Path(sys.executable).parent / "pinlake")
 
@@ -84,8 +73,18 @@ def _api_server(console: Console, settings: Settings) -> Iterator[str]:
         log.close()
 
 
+def _interrupt_on_sigterm() -> None:
+    """Treat SIGTERM like Ctrl-C, so the clean-up below runs for both."""
+
+    def handler(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, handler)
+
+
 def run_demo(settings: Settings, *, posts: int, emulate: int, console: Console) -> None:
     """Run every step; stop the broker and API whatever happens."""
+    _interrupt_on_sigterm()
     started = time.perf_counter()
     settings.home.mkdir(parents=True, exist_ok=True)
     _step(console, settings, "1/7 start the Kafka broker", "stack", "up")
@@ -130,14 +129,7 @@ def run_demo(settings: Settings, *, posts: int, emulate: int, console: Console) 
                 "2",
             )
         _step(console, settings, "5/7 stream Kafka into bronze, then the daily dbt build", "daily")
-        console.print(Rule("[bold]6/7 the nine marts"))
-        for mart in MARTS:
-            console.print(f"[bold]marts.{mart}[/bold]")
-            subprocess.run(
-                [PINLAKE, "sql", f"select * from marts.{mart} order by 1, 2", "--limit", "15"],
-                env=_environment(settings),
-                check=False,
-            )
+        _step(console, settings, "6/7 the nine marts", "marts", "--limit", "10")
     finally:
         console.print(Rule("[bold]7/7 stop what the demo started"))
         subprocess.run([PINLAKE, "stack", "down"], env=_environment(settings), check=False)

@@ -15,6 +15,19 @@ from rich.table import Table
 from orchestration.settings import Settings
 from streaming.spark import catalog_session
 
+MARTS: tuple[str, ...] = (
+    "popular_category_by_country",
+    "popular_category_by_year",
+    "top_user_by_country",
+    "top_country_by_followers",
+    "popular_category_by_age_group",
+    "median_follower_count_by_age_group",
+    "users_joined_by_year",
+    "median_follower_count_by_join_year",
+    "median_follower_count_by_join_year_and_age_group",
+)
+"""The analytical questions, one mart each, in the order the README lists them."""
+
 
 def run_query(settings: Settings, query: str, *, limit: int) -> tuple[list[str], list[tuple]]:
     """Column names and at most ``limit`` rows of one Spark SQL statement."""
@@ -47,3 +60,17 @@ def print_result(columns: list[str], rows: list[tuple], output: str) -> None:
         for row in rows:
             table.add_row(*["" if value is None else str(_plain(value)) for value in row])
         Console().print(table)
+
+
+def print_marts(settings: Settings, *, limit: int) -> None:
+    """Print the nine question marts as tables, in one Spark session."""
+    console = Console()
+    with catalog_session(settings, "pinlake marts") as spark:
+        for mart in MARTS:
+            frame = spark.sql(f"select * from marts.{mart}")
+            total = frame.count()
+            rows = [tuple(row) for row in frame.orderBy(*frame.columns[:2]).limit(limit).collect()]
+            table = Table(*frame.columns, title=f"marts.{mart} ({total:,} rows)")
+            for row in rows:
+                table.add_row(*["" if value is None else str(_plain(value)) for value in row])
+            console.print(table)

@@ -117,7 +117,6 @@ def build_session(settings: Settings, *, catalog: bool) -> SparkSession:
     for key, value in spark_conf(settings, catalog=catalog).items():
         builder = builder.config(key, value)
     session = builder.getOrCreate()
-    session.sparkContext.setLogLevel("WARN")
     return session
 
 
