@@ -80,7 +80,7 @@ def main() -> None:
         outcome = _timed("dbt build", results, dbt_runner.invoke, settings, ["build"])
         spark.stop()
 
-    print(f"dbt build statuses: {outcome.statuses}")
+    print(f"dbt build: {outcome.describe()}")
     load_seconds = results["load (extract -> bronze)"]
     ratio = results["dbt build"] / results["baseline (read + write)"]
     print(f"generate throughput: {args.posts / results['generate']:,.0f} posts/s")

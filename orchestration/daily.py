@@ -27,7 +27,7 @@ STEPS: tuple[str, ...] = ("catch-up", "source freshness", "dbt build", "docs gen
 @dataclass
 class DailySummary:
     records_landed: dict[str, int] = field(default_factory=dict)
-    build_statuses: dict[str, int] = field(default_factory=dict)
+    build_result: str = ""
     seconds: dict[str, float] = field(default_factory=dict)
     failed_step: str | None = None
     failures: list[str] = field(default_factory=list)
@@ -67,7 +67,7 @@ def run_daily(
             outcome = dbt_runner.invoke(settings, args)
             summary.seconds[name] = time.perf_counter() - started
             if name == "dbt build":
-                summary.build_statuses = outcome.statuses
+                summary.build_result = outcome.describe()
             if must_pass and not outcome.success:
                 summary.failed_step = name
                 summary.failures = outcome.failures

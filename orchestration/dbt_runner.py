@@ -19,11 +19,26 @@ from streaming.spark import build_session, metastore_lock
 
 @dataclass
 class DbtOutcome:
-    """What a dbt command did, counted by node status."""
+    """What a dbt command did: node counts by resource type and status, and the failures."""
 
     success: bool
-    statuses: dict[str, int] = field(default_factory=dict)
+    counts: dict[tuple[str, str], int] = field(default_factory=dict)
     failures: list[str] = field(default_factory=list)
+
+    def count(self, resource_type: str, *statuses: str) -> int:
+        return sum(
+            n
+            for (kind, status), n in self.counts.items()
+            if kind == resource_type and status in statuses
+        )
+
+    def describe(self) -> str:
+        """E.g. ``18 models built, 105 tests passed, 0 failed``."""
+        models = self.count("model", "success")
+        seeds = self.count("seed", "success")
+        tests = self.count("test", "pass", "warn") + self.count("unit_test", "pass", "warn")
+        failed = sum(n for (_, status), n in self.counts.items() if status in {"error", "fail"})
+        return f"{models} models and {seeds} seeds built, {tests} tests passed, {failed} failed"
 
 
 def profiles_dir(settings: Settings) -> Path:
@@ -67,7 +82,8 @@ def invoke(settings: Settings, args: list[str]) -> DbtOutcome:
     outcome = DbtOutcome(success=result.success)
     for node in getattr(result.result, "results", None) or []:
         status = str(node.status)
-        outcome.statuses[status] = outcome.statuses.get(status, 0) + 1
+        key = (str(getattr(node.node, "resource_type", "node")), status)
+        outcome.counts[key] = outcome.counts.get(key, 0) + 1
         if status in {"error", "fail"}:
             outcome.failures.append(f"{node.node.unique_id}: {node.message}")
     return outcome

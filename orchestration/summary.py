@@ -10,9 +10,6 @@ from orchestration.daily import STEPS, DailySummary
 def daily_table(summary: DailySummary) -> Table:
     table = Table("step", "seconds", "result", title="pinlake daily")
     landed = ", ".join(f"{kind}={count:,}" for kind, count in summary.records_landed.items())
-    built = ", ".join(
-        f"{status}={count}" for status, count in sorted(summary.build_statuses.items())
-    )
     for step in STEPS:
         if step not in summary.seconds:
             table.add_row(step, "", "skipped")
@@ -22,7 +19,7 @@ def daily_table(summary: DailySummary) -> Table:
         elif step == "catch-up":
             result = f"landed {landed or 'nothing new'}"
         elif step == "dbt build":
-            result = built
+            result = summary.build_result
         else:
             result = "ok"
         table.add_row(step, f"{summary.seconds[step]:.1f}", result)
