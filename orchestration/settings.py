@@ -42,6 +42,13 @@ class Settings(BaseSettings):
     spark_master: str = "local[*]"
     spark_driver_memory: str = "4g"
     spark_shuffle_partitions: int = 4
+    spark_pinned_jars: bool = Field(
+        default=True,
+        description=(
+            "Hand the pinned Delta and Spark-Kafka jars to Spark; false on a platform that "
+            "ships them (Databricks)."
+        ),
+    )
 
     # --- Kafka -------------------------------------------------------------------
     kafka_bootstrap: str = "127.0.0.1:9092"

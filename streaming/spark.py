@@ -41,7 +41,6 @@ def spark_conf(settings: Settings, *, catalog: bool) -> dict[str, str]:
         "spark.master": settings.spark_master,
         "spark.app.name": "pinlake",
         "spark.driver.memory": settings.spark_driver_memory,
-        "spark.jars": ",".join(str(jar) for jar in jvm.jars("spark")),
         "spark.sql.extensions": "io.delta.sql.DeltaSparkSessionExtension",
         "spark.sql.catalog.spark_catalog": "org.apache.spark.sql.delta.catalog.DeltaCatalog",
         "spark.sql.shuffle.partitions": str(settings.spark_shuffle_partitions),
@@ -57,6 +56,8 @@ def spark_conf(settings: Settings, *, catalog: bool) -> dict[str, str]:
             f"-Dderby.system.home={settings.home} -Dlog4j2.configurationFile={LOG4J_CONFIG}"
         ),
     }
+    if settings.spark_pinned_jars:
+        conf["spark.jars"] = ",".join(str(jar) for jar in jvm.jars("spark"))
     if settings.spark_master.startswith("local"):
         # loopback only: a local session never needs to be reachable from elsewhere
         conf["spark.driver.host"] = "127.0.0.1"
