@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, NamedTuple
 
 from pydantic import (
     BaseModel,
@@ -250,6 +250,43 @@ def _fast_key(value: Any) -> int | None:
     return None
 
 
+class _Plan(NamedTuple):
+    """What a record of one shape (its field names and value types) still needs checked."""
+
+    checks: tuple[tuple[int, Callable[[Any], bool]], ...]
+    ind: int
+    index: int
+
+
+_PLANS: dict[tuple[str, tuple[str, ...], tuple[type, ...]], _Plan | None] = {}
+_MAX_PLANS = 4096
+"""Shapes remembered; clients send few (one per kind and writer), so this bound is only
+reached by odd input, which then takes the uncached path."""
+
+
+def _plan(kind: str, names: tuple[str, ...], types: tuple[type, ...]) -> _Plan | None:
+    """The checks a shape needs, or ``None`` if it cannot pass without the model."""
+    rules = _FAST_RULES[kind]
+    checks = []
+    ind = index = -1
+    for position, (name, value_type) in enumerate(zip(names, types, strict=True)):
+        rule = rules.get(name)
+        if rule is not None:
+            allowed, check = rule
+            if value_type in allowed:
+                continue
+            if check is None:
+                return None
+            checks.append((position, check))
+        elif name == "ind":
+            ind = position
+        elif name == "index":
+            index = position
+        elif name.startswith(("_", "model_")):
+            return None
+    return _Plan(tuple(checks), ind, index)
+
+
 def fast_post_key(kind: str, record: dict[str, Any]) -> int | None:
     """The post key of a record that plainly passes its model, or ``None`` to ask the model.
 
@@ -258,23 +295,33 @@ def fast_post_key(kind: str, record: dict[str, Any]) -> int | None:
     applies the same rules with plain type tests and only ever *accepts*: anything
     doubtful (an invalid field, an odd extra key, a missing key) returns ``None`` and the
     model decides, and explains. A test holds it to the models on valid and invalid records.
+
+    Records of one client share a shape (field names in order, and value types), so
+    the type tests are decided once per shape; per record only the values whose type
+    alone does not settle it (digit strings, ISO datetimes, the post key) are looked at.
     """
-    rules = _FAST_RULES[kind]
-    for name, value in record.items():
-        rule = rules.get(name)
-        if rule is not None:
-            if type(value) not in rule[0] and (rule[1] is None or not rule[1](value)):
-                return None
-        elif name != "ind" and name != "index" and name.startswith(("_", "model_")):
+    names = tuple(record)
+    values = tuple(record.values())
+    types = tuple(map(type, values))
+    shape = (kind, names, types)
+    try:
+        plan = _PLANS[shape]
+    except KeyError:
+        plan = _plan(kind, names, types)
+        if len(_PLANS) < _MAX_PLANS and len(names) <= 64 and sum(map(len, names)) <= 2048:
+            _PLANS[shape] = plan
+    if plan is None:
+        return None
+    for position, check in plan.checks:
+        if not check(values[position]):
             return None
-    ind = record.get("ind")
-    index = record.get("index")
-    if ind is not None:
-        ind = _fast_key(ind)
+    ind = index = None
+    if plan.ind >= 0 and values[plan.ind] is not None:
+        ind = _fast_key(values[plan.ind])
         if ind is None:
             return None
-    if index is not None:
-        index = _fast_key(index)
+    if plan.index >= 0 and values[plan.index] is not None:
+        index = _fast_key(values[plan.index])
         if index is None or (ind is not None and index != ind):
             return None
     return ind if ind is not None else index
