@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test test-fast lint format bench docs clean
+.PHONY: setup demo test test-fast lint format bench docs browser clean
 
 setup: $(STAMP) profiles.yml
 	$(BIN)/pinlake setup-jvm
@@ -26,10 +26,10 @@ demo: setup
 
 # One pytest process per folder: each gets its own Spark JVM (a session's metastore and
 # warehouse are fixed for the life of the JVM). tests/summarize.py adds the reports up.
-TEST_GROUPS := tests/orchestration tests/ingestion tests/dbt tests/streaming tests/end_to_end
+TEST_GROUPS := tests/orchestration tests/ingestion tests/dbt tests/docs tests/streaming tests/end_to_end
 PYTEST_ARGS ?=
 
-test: setup
+test: setup browser
 	@rm -rf test-artifacts && mkdir -p test-artifacts
 	@status=0; for group in $(TEST_GROUPS); do \
 		echo "== $$group"; \
@@ -42,9 +42,22 @@ test: setup
 test-fast:
 	$(MAKE) test PYTEST_ARGS='-m "not slow"'
 
+# Headless Chromium for the docs-site test (tests/docs), from Debian's `chromium` package.
+browser:
+	@test -x /usr/bin/chromium || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }
+
+# dbt docs for the local lakehouse, served on 127.0.0.1 (PINLAKE_DOCS_PORT, default 8080).
+docs: setup
+	$(BIN)/pinlake docs
+
+# Python (ruff), SQL (sqlfluff: models and macros) and dbt metadata (dbt-score on the
+# manifest `dbt parse` writes, no Spark needed; rules in dbt_score_rules/).
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/sqlfluff lint models macros
+	$(BIN)/dbt parse --quiet
+	$(BIN)/dbt-score lint --manifest target/manifest.json
 
 format: setup
 	$(BIN)/ruff format .

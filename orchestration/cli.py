@@ -95,6 +95,25 @@ def dbt(ctx: typer.Context) -> None:
 
 @app.command()
 @friendly_errors
+def docs(
+    port: int | None = typer.Option(None, help="Port on 127.0.0.1 (default PINLAKE_DOCS_PORT)."),
+    generate: bool = typer.Option(True, help="Run `dbt docs generate` first."),
+) -> None:
+    """Generate the dbt docs for the local lakehouse and serve them until Ctrl-C."""
+    from orchestration import docs as dbt_docs
+
+    settings = get_settings()
+    if generate and not dbt_docs.generate(settings).success:
+        raise typer.Exit(1)
+    dbt_docs.serve(
+        dbt_docs.site_dir(),
+        settings.docs_port if port is None else port,
+        on_ready=lambda url: console.print(f"dbt docs on {url} (Ctrl-C stops)"),
+    )
+
+
+@app.command()
+@friendly_errors
 def stream(
     available_now: bool = typer.Option(
         False, "--available-now", help="Land everything pending in Kafka, then exit."

@@ -102,6 +102,9 @@ class Settings(BaseSettings):
 
     # --- dbt ---------------------------------------------------------------------
     dbt_target: str = "local"
+    docs_port: int = Field(
+        default=8080, description="Port of `pinlake docs` (the dbt docs site, on 127.0.0.1)."
+    )
 
     @field_validator("home", "jvm_cache", mode="after")
     @classmethod
