@@ -5,8 +5,19 @@
     so the choice is deterministic. Rows without a usable `ind` are dropped here.
 
     `relation` must have a struct column `record` (see parse_payload) and the bronze
-    provenance columns. This is the only place the dedup rule lives, so the staging
-    models can become incremental (Delta merge on `ind`) by changing it once.
+    provenance columns. This is the only place the rule lives, for full and incremental
+    builds alike.
+
+    Incremental builds (the staging models merge on `ind`) read only the arrivals that
+    landed after the latest one already in the target: `ingested_at` is the landing time,
+    never a payload or Kafka time, so a late Kafka record or a re-arrival carrying an
+    older payload still counts as the newer arrival. Every row read is therefore a
+    strictly later arrival than every row in the target, and the merge only ever replaces
+    a post by a later arrival of it; arrivals of one post within the same increment are
+    ranked here first, so the merge sees one row per `ind`. An empty target (built before
+    anything landed) reads everything. A row that lands with an `ingested_at` at or below
+    the target's latest (two writers racing on one bronze table) would be missed until the
+    next `--full-refresh`; bronze has one writer per table at a time.
 -#}
 {% macro latest_arrival_per_ind(relation) -%}
     select ranked.*
@@ -27,6 +38,12 @@
                 arrivals.*,
                 {{ post_ind("arrivals.record") }} as ind
             from {{ relation }} as arrivals
+            {%- if is_incremental() %}
+                where arrivals.ingested_at > coalesce(
+                    (select max(built.ingested_at) from {{ this }} as built),
+                    timestamp'0001-01-01 00:00:00'
+                )
+            {%- endif %}
         ) as keyed
         where keyed.ind is not null
     ) as ranked
