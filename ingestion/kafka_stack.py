@@ -234,8 +234,8 @@ def _format_storage(files: BrokerFiles) -> None:
         # Formatting writes two small files; it does not need the broker's heap.
         *_java_command(files, _STORAGE_TOOL, heap="128m"),
         "format",
-        "--cluster-id",
-        _new_cluster_id(),
+        # one argument: a random id may start with "-", which would read as an option
+        f"--cluster-id={_new_cluster_id()}",
         "--config",
         str(files.server_properties),
     ]
@@ -281,6 +281,18 @@ def _is_broker(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+def _is_alive(pid: int) -> bool:
+    """True while ``pid`` runs, whatever it runs: right after the start the child may not
+    have become the Kafka JVM yet (fork done, exec pending), so its command line is not a
+    test of life during the start."""
+    _reap(pid)
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
 
 
 def running_pid(settings: Settings) -> int | None:
@@ -354,7 +366,7 @@ def _wait_until_ready(settings: Settings, pid: int | None, timeout_s: float) -> 
     listener = _listener(settings) if settings.kafka_local_broker else None
     admin: AdminClient | None = None
     while time.monotonic() < deadline:
-        if pid is not None and not _is_broker(pid):
+        if pid is not None and not _is_alive(pid):
             files.pid_file.unlink(missing_ok=True)
             raise KafkaStackError(f"the Kafka broker exited during start:\n{_log_tail(files)}")
         if listener is None or _port_open(*listener):
