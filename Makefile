@@ -55,7 +55,7 @@ docs: setup
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/sqlfluff lint models macros
+	$(BIN)/sqlfluff lint --processes 0 models macros
 	$(BIN)/dbt parse --quiet
 	$(BIN)/dbt-score lint --manifest target/manifest.json
 

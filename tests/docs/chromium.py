@@ -11,6 +11,7 @@ no browser download and no Node.js are needed.
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import shutil
 import subprocess
@@ -54,7 +55,10 @@ class Chromium:
             stderr=subprocess.DEVNULL,
         )
         self.next_id = 0
-        self.ws: ClientConnection = connect(self._page_socket(profile), max_size=None)
+        self.exits = contextlib.ExitStack()
+        self.ws: ClientConnection = self.exits.enter_context(
+            connect(self._page_socket(profile), max_size=None)
+        )
 
     def _page_socket(self, profile: Path, timeout_s: float = 60.0) -> str:
         """The first page's DevTools websocket, once Chromium has written its port."""
@@ -115,7 +119,7 @@ class Chromium:
 
     def close(self) -> None:
         try:
-            self.ws.close()
+            self.exits.close()
         finally:
             self.process.terminate()
             try:
