@@ -44,7 +44,8 @@ test-fast:
 
 # Headless Chromium for the docs-site test (tests/docs), from Debian's `chromium` package.
 browser:
-	@test -x /usr/bin/chromium || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }
+	@test -x /usr/bin/chromium || { sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$sudo apt-get update && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y chromium; }
 
 # dbt docs for the local lakehouse, served on 127.0.0.1 (PINLAKE_DOCS_PORT, default 8080).
 docs: setup

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from chromium import Chromium, chromium_binary
+from chromium import Chromium
 
 from orchestration import docs
 from orchestration.settings import REPO_ROOT
@@ -81,7 +81,6 @@ def test_server_needs_a_generated_site(tmp_path: Path) -> None:
         docs.make_server(tmp_path, port=0)
 
 
-@pytest.mark.skipif(chromium_binary() is None, reason="chromium missing: run `make browser`")
 def test_lineage_and_mart_page_render_in_chromium(docs_site: Path, tmp_path: Path) -> None:
     manifest = load(docs_site, "manifest.json")
     server, url = docs.serve_in_thread(docs_site)
