@@ -19,21 +19,11 @@ from typing import Any
 
 import pytest
 
+from orchestration.query import MARTS
 from orchestration.settings import RECORD_KINDS, REPO_ROOT, Settings
 
 DAGS_FOLDER = REPO_ROOT / "orchestration" / "dags"
 BIN_DIR = Path(sys.executable).parent
-MARTS = (
-    "popular_category_by_country",
-    "popular_category_by_year",
-    "top_user_by_country",
-    "top_country_by_followers",
-    "popular_category_by_age_group",
-    "median_follower_count_by_age_group",
-    "users_joined_by_year",
-    "median_follower_count_by_join_year",
-    "median_follower_count_by_join_year_and_age_group",
-)
 
 
 @pytest.fixture(scope="module")

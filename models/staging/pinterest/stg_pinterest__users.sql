@@ -1,13 +1,3 @@
-{{
-    config(
-        materialized="incremental",
-        incremental_strategy="merge",
-        unique_key="ind",
-        file_format="delta",
-        on_schema_change="fail",
-    )
-}}
-
 with
 
 source as (
