@@ -88,7 +88,7 @@ class Settings(BaseSettings):
     stream_trigger_seconds: float = 1.0
     stream_max_offsets_per_trigger: int | None = Field(
         default=500_000,
-        description="Records per micro-batch across all topics (bounds memory on catch-up).",
+        description="Records per micro-batch of each topic's query (bounds a catch-up batch).",
     )
     stream_fail_on_data_loss: bool = Field(
         default=True,

@@ -31,6 +31,14 @@ BRONZE_COLUMNS: tuple[tuple[str, str], ...] = (
 )
 """The bronze contract; ``macros/bronze/register_bronze_tables.sql`` declares the same DDL."""
 
+STATS_COLUMNS: tuple[str, ...] = tuple(name for name, _ in BRONZE_COLUMNS if name != "payload")
+"""Columns Delta keeps min/max statistics of (table property ``delta.dataSkippingStatsColumns``).
+
+Not ``payload``: statistics of a long text skip nothing, and computing them took about
+half of a bronze write's time. Set when pinlake creates a table; a table dbt created
+empty (``register_bronze_tables``, before anything landed) keeps Delta's default.
+"""
+
 
 def bronze_schema() -> StructType:
     from pyspark.sql.types import StructType
@@ -60,6 +68,7 @@ def ensure_bronze_tables(spark: SparkSession, settings: Settings) -> None:
             DeltaTable.createIfNotExists(spark)
             .location(str(settings.bronze_path(table)))
             .addColumns(bronze_schema())
+            .property("delta.dataSkippingStatsColumns", ",".join(STATS_COLUMNS))
             .execute()
         )
 

@@ -3,14 +3,14 @@
 Two modes:
 
 * **continuous** (default): micro-batches every ``PINLAKE_STREAM_TRIGGER_SECONDS``
-  (1 s) for bronze and every ``PINLAKE_STREAM_REALTIME_TRIGGER_SECONDS`` for the
-  metrics, until Ctrl-C or SIGTERM. On either signal each query is stopped once its
-  batch in flight has finished. Even a batch cut short (SIGKILL, a crash) is safe:
-  it is replayed on the next start and written exactly once (see
-  ``streaming.kafka_to_bronze``).
+  (1 s) for bronze (one query per topic) and every
+  ``PINLAKE_STREAM_REALTIME_TRIGGER_SECONDS`` for the metrics, until Ctrl-C or
+  SIGTERM. On either signal each query is stopped once its batch in flight has
+  finished. Even a batch cut short (SIGKILL, a crash) is safe: it is replayed on the
+  next start and written exactly once (see ``streaming.kafka_to_bronze``).
 * **available-now** (``--available-now``, the daily run): bronze takes everything
-  pending in Kafka (in batches of ``PINLAKE_STREAM_MAX_OFFSETS_PER_TRIGGER``), then
-  the metrics take everything new in bronze, and the process exits.
+  pending in Kafka (in batches of ``PINLAKE_STREAM_MAX_OFFSETS_PER_TRIGGER`` per
+  topic), then the metrics take everything new in bronze, and the process exits.
 
 The session has no metastore (tables by path), so the job can run while dbt builds.
 
@@ -71,6 +71,24 @@ def _session(settings: Settings) -> SparkSession:
     return build_session(settings, catalog=False)
 
 
+def _result(bronze_queries: dict[str, StreamingQuery]) -> StreamResult:
+    from streaming.kafka_to_bronze import records_seen
+
+    seen, batches = records_seen(bronze_queries)
+    return StreamResult(records_seen=seen, bronze_batches=batches)
+
+
+def _await_all(queries: Sequence[StreamingQuery]) -> None:
+    """Wait for every query to end; if one fails, stop the others and raise its error."""
+    try:
+        for query in queries:
+            query.awaitTermination()
+    except BaseException:
+        for query in queries:
+            query.stop()
+        raise
+
+
 def run_available_now(
     settings: Settings, *, realtime: bool = True, spark: SparkSession | None = None
 ) -> StreamResult:
@@ -79,22 +97,20 @@ def run_available_now(
     from streaming import realtime as metrics
 
     spark = spark or _session(settings)
-    writer = kafka_to_bronze.BronzeBatchWriter(settings)
-    query = (
-        kafka_to_bronze.bronze_stream_writer(spark, settings, writer)
-        .trigger(availableNow=True)
-        .start()
-    )
-    query.awaitTermination()
+    bronze_queries = {
+        kind: stream.trigger(availableNow=True).start()
+        for kind, stream in kafka_to_bronze.bronze_stream_writers(spark, settings).items()
+    }
+    _await_all(list(bronze_queries.values()))
     if realtime:
         # After bronze finished, so the metrics see every record this run landed.
-        started = [
-            stream.trigger(availableNow=True).start()
-            for stream in metrics.realtime_stream_writers(spark, settings).values()
-        ]
-        for metric_query in started:
-            metric_query.awaitTermination()
-    return StreamResult(records_seen=dict(writer.records_seen), bronze_batches=writer.batches)
+        _await_all(
+            [
+                stream.trigger(availableNow=True).start()
+                for stream in metrics.realtime_stream_writers(spark, settings).values()
+            ]
+        )
+    return _result(bronze_queries)
 
 
 @contextmanager
@@ -113,17 +129,24 @@ def _stop_on_signals(stop: threading.Event) -> Iterator[None]:
             signal.signal(sig, old)
 
 
-def stop_after_batch(query: StreamingQuery, grace_s: float = _GRACE_S) -> None:
-    """Stop ``query`` between two batches, so the one in flight completes its writes.
+def stop_after_batch(queries: Sequence[StreamingQuery], grace_s: float = _GRACE_S) -> None:
+    """Stop each query between two of its batches, so the one in flight completes its writes.
 
-    Structured Streaming has no "stop after this batch" call; waiting until no trigger
-    is active comes close. If a trigger starts in the instant before ``stop()``, that
-    batch is interrupted and replayed on the next start: still written exactly once.
+    Structured Streaming has no "stop after this batch" call; stopping a query the moment
+    no trigger of it is active comes close. The queries are watched together, under one
+    deadline, so a job of several queries stops as fast as one. If a trigger starts in
+    the instant before ``stop()``, or the deadline passes, that batch is interrupted
+    and replayed on the next start: still written exactly once.
     """
     deadline = time.monotonic() + grace_s
-    while query.isActive and query.status["isTriggerActive"] and time.monotonic() < deadline:
-        time.sleep(0.05)
-    query.stop()
+    running = list(queries)
+    while running and time.monotonic() < deadline:
+        for query in [q for q in running if not (q.isActive and q.status["isTriggerActive"])]:
+            query.stop()
+            running.remove(query)
+        time.sleep(0.02)
+    for query in running:
+        query.stop()
 
 
 def run_continuous(
@@ -139,12 +162,11 @@ def run_continuous(
 
     spark = spark or _session(settings)
     stop = stop or threading.Event()
-    writer = kafka_to_bronze.BronzeBatchWriter(settings)
-    queries = [
-        kafka_to_bronze.bronze_stream_writer(spark, settings, writer)
-        .trigger(processingTime=f"{settings.stream_trigger_seconds} seconds")
-        .start()
-    ]
+    bronze_queries = {
+        kind: stream.trigger(processingTime=f"{settings.stream_trigger_seconds} seconds").start()
+        for kind, stream in kafka_to_bronze.bronze_stream_writers(spark, settings).items()
+    }
+    queries = list(bronze_queries.values())
     if realtime:
         queries += [
             stream.trigger(
@@ -160,11 +182,10 @@ def run_continuous(
                     failure = query.exception() or RuntimeError(f"{query.name} stopped")
             stop.wait(0.5)
     finally:
-        for query in queries:
-            stop_after_batch(query)
+        stop_after_batch(queries)
     if failure is not None:
         raise failure
-    return StreamResult(records_seen=dict(writer.records_seen), bronze_batches=writer.batches)
+    return _result(bronze_queries)
 
 
 def run(settings: Settings, *, available_now: bool = False, realtime: bool = True) -> StreamResult:

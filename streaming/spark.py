@@ -52,6 +52,8 @@ def spark_conf(settings: Settings, *, catalog: bool) -> dict[str, str]:
         "spark.ui.enabled": "false",
         "spark.ui.showConsoleProgress": "false",
         "spark.databricks.delta.schema.autoMerge.enabled": "false",
+        # The stream's summary counts records over each query's recent progress.
+        "spark.sql.streaming.numRecentProgressUpdates": "1000",
         "spark.driver.extraJavaOptions": (
             f"-Dderby.system.home={settings.home} -Dlog4j2.configurationFile={LOG4J_CONFIG}"
         ),

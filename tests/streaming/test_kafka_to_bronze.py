@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,7 +12,12 @@ from pydantic import SecretStr
 
 from orchestration.settings import Settings
 from streaming import job
-from streaming.kafka_to_bronze import BronzeBatchWriter, checkpoint_location, kafka_source_options
+from streaming.kafka_to_bronze import (
+    STREAM_KINDS,
+    OldCheckpoint,
+    checkpoint_location,
+    kafka_source_options,
+)
 
 pytestmark = [pytest.mark.spark, pytest.mark.kafka]
 
@@ -64,14 +70,16 @@ def test_kafka_options_carry_the_managed_cluster_security(stream_settings: Setti
             "kafka_sasl_password": SecretStr('se"cret'),
         }
     )
-    options = kafka_source_options(managed)
+    options = kafka_source_options(managed, "geo")
     assert options["kafka.security.protocol"] == "SASL_SSL"
     assert options["kafka.sasl.mechanism"] == "SCRAM-SHA-512"
     assert options["kafka.sasl.jaas.config"] == (
         "org.apache.kafka.common.security.scram.ScramLoginModule required "
         'username="pin" password="se\\"cret";'
     )
-    assert options["subscribe"].split(",") == [
+    # one query per topic, so each reads only its own partitions
+    assert options["subscribe"] == managed.topic("geo")
+    assert [kafka_source_options(managed, kind)["subscribe"] for kind in STREAM_KINDS] == [
         managed.topic(kind) for kind in ("pin", "geo", "user", "deadletter")
     ]
 
@@ -118,31 +126,41 @@ def test_available_now_lands_every_record_exactly_once(
     assert per_category.groupBy().sum("posts").first()[0] == 300
 
 
-def test_replayed_batch_is_written_once(stream_spark: Any, stream_settings: Settings) -> None:
-    """A batch replayed after a crash (same id, same records) is skipped by Delta."""
-    from pyspark.sql import functions as F
+def test_replayed_batch_is_written_once(
+    stream_spark: Any, stream_settings: Settings, produce: Any
+) -> None:
+    """A batch replayed after a crash (same id, same offsets) is skipped by Delta.
 
-    from streaming import bronze as bronze_tables
+    The crash is made exact: the batch's commit is removed from the checkpoint, as if
+    the process died after Delta committed the rows and before Spark recorded it.
+    """
+    geos = [geo(i) for i in range(40)]
+    produce("geo", geos)
+    assert job.run_available_now(stream_settings, spark=stream_spark, realtime=False).records_seen[
+        "geo"
+    ] == len(geos)
+    commits = Path(checkpoint_location(stream_settings, "geo")) / "commits"
+    last = max(int(p.name) for p in commits.iterdir() if p.name.isdigit())
+    (commits / str(last)).unlink()
+    (commits / f".{last}.crc").unlink(missing_ok=True)  # Hadoop's checksum of the file
 
-    bronze_tables.ensure_bronze_tables(stream_spark, stream_settings)
-    checkpoint = checkpoint_location(stream_settings)
-    stream_spark.createDataFrame([(json.dumps({"id": "query-1"}),)], "value string").write.text(
-        f"{checkpoint}/metadata"
-    )
-    topic = stream_settings.topic("geo")
-    batch = stream_spark.range(5).select(
-        F.concat(F.lit('{"ind": '), F.col("id").cast("string"), F.lit("}")).alias("payload"),
-        F.lit("kafka").alias("record_source"),
-        F.lit(topic).alias("kafka_topic"),
-        F.lit(0).alias("kafka_partition"),
-        F.col("id").alias("kafka_offset"),
-        F.current_timestamp().alias("kafka_timestamp"),
-        F.lit(None).cast("string").alias("kafka_key"),
-    )
-    writer = BronzeBatchWriter(stream_settings)
-    writer(batch, 0)
-    writer(batch, 0)  # the replay
-    assert len(bronze(stream_spark, stream_settings, "geo")) == 5
-    writer(batch.where("id < 2").withColumn("kafka_offset", F.col("kafka_offset") + 5), 1)
-    assert len(bronze(stream_spark, stream_settings, "geo")) == 7
-    assert bronze(stream_spark, stream_settings, "pin") == []
+    replay = job.run_available_now(stream_settings, spark=stream_spark, realtime=False)
+
+    assert (commits / str(last)).exists(), "the batch was not replayed"
+    # Delta's sink found the batch's transaction marker and skipped it unread.
+    assert replay.records_seen["geo"] == 0
+    assert_exactly_once(bronze(stream_spark, stream_settings, "geo"), geos)
+    produce("geo", [geo(40)])
+    job.run_available_now(stream_settings, spark=stream_spark, realtime=False)
+    assert_exactly_once(bronze(stream_spark, stream_settings, "geo"), [*geos, geo(40)])
+
+
+def test_checkpoint_of_the_single_query_layout_is_refused(
+    stream_spark: Any, stream_settings: Settings
+) -> None:
+    """Starting beside the old checkpoint would read every topic from the start again."""
+    old = stream_settings.checkpoint_dir / "bronze"
+    old.mkdir(parents=True)
+    (old / "metadata").write_text('{"id":"0d5c3cbb-0000-0000-0000-000000000000"}')
+    with pytest.raises(OldCheckpoint, match="one checkpoint per topic"):
+        job.run_available_now(stream_settings, spark=stream_spark, realtime=False)

@@ -66,8 +66,8 @@ def batch_ids(folder: Path) -> set[int]:
 def wait_for_batch_in_flight(
     settings: Settings, process: subprocess.Popen[bytes], after: int
 ) -> int:
-    """Wait until a bronze batch later than ``after`` is planned but not committed."""
-    checkpoint = Path(checkpoint_location(settings))
+    """Wait until a pin batch later than ``after`` is planned but not committed."""
+    checkpoint = Path(checkpoint_location(settings, "pin"))
     deadline = time.monotonic() + START_TIMEOUT_S
     while time.monotonic() < deadline:
         assert process.poll() is None, "the streaming job exited on its own"
