@@ -111,8 +111,7 @@ class ServedApi:
         self.thread.join(timeout=30)
 
 
-@pytest.fixture
-def serve_api() -> Iterator[Callable[..., ServedApi]]:
+def serving_apis() -> Iterator[Callable[..., ServedApi]]:
     """Start ``create_app(settings, ...)`` on a free port; every API started is stopped after."""
     from ingestion.api import create_app
 
@@ -126,6 +125,18 @@ def serve_api() -> Iterator[Callable[..., ServedApi]]:
     yield start
     for api in served:
         api.stop()
+
+
+@pytest.fixture
+def serve_api() -> Iterator[Callable[..., ServedApi]]:
+    """APIs started by the test (``serve_api(settings)``), stopped when it ends."""
+    yield from serving_apis()
+
+
+@pytest.fixture(scope="module")
+def serve_api_for_module() -> Iterator[Callable[..., ServedApi]]:
+    """APIs started by a module's fixtures, stopped when the module ends."""
+    yield from serving_apis()
 
 
 def topic_settings(settings: Settings, prefix: str) -> Settings:
