@@ -83,10 +83,20 @@ def _interrupt_on_sigterm() -> None:
 
 
 def run_demo(settings: Settings, *, posts: int, emulate: int, console: Console) -> None:
-    """Run every step; stop the broker and API whatever happens."""
+    """Run every step; stop the API, and the broker if the demo started it, whatever happens.
+
+    A broker that was already running (or a managed cluster) is used and left running.
+    """
+    from ingestion import kafka_stack
+
     _interrupt_on_sigterm()
     started = time.perf_counter()
     settings.home.mkdir(parents=True, exist_ok=True)
+    running = kafka_stack.running_pid(settings) if settings.kafka_local_broker else None
+    stop_broker = settings.kafka_local_broker and running is None
+    if not stop_broker:
+        where = f"pid {running}" if running else settings.kafka_bootstrap
+        console.print(f"Kafka already runs ({where}): the demo uses it and leaves it running.")
     _step(console, settings, "1/7 start the Kafka broker", "stack", "up")
     try:
         _step(
@@ -131,8 +141,10 @@ def run_demo(settings: Settings, *, posts: int, emulate: int, console: Console) 
         _step(console, settings, "5/7 stream Kafka into bronze, then the daily dbt build", "daily")
         _step(console, settings, "6/7 the nine marts", "marts", "--limit", "10")
     finally:
+        # the API stopped with its `with` block above
         console.print(Rule("[bold]7/7 stop what the demo started"))
-        subprocess.run([PINLAKE, "stack", "down"], env=_environment(settings), check=False)
+        if stop_broker:
+            subprocess.run([PINLAKE, "stack", "down"], env=_environment(settings), check=False)
     console.print(
         f"demo finished in {time.perf_counter() - started:.0f} s. Browse the models, "
         "columns and lineage with `pinlake docs` (http://127.0.0.1:8080); query any table "
