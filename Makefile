@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test test-fast lint format bench docs browser clean
+.PHONY: setup demo test test-slowest test-fast lint format bench docs browser clean
 
 setup: $(STAMP) profiles.yml
 	$(BIN)/pinlake setup-jvm
@@ -24,20 +24,19 @@ profiles.yml: profiles.yml.example
 demo: setup
 	$(BIN)/pinlake demo
 
-# One pytest process per folder: each gets its own Spark JVM (a session's metastore and
-# warehouse are fixed for the life of the JVM). tests/summarize.py adds the reports up.
-TEST_GROUPS := tests/orchestration tests/ingestion tests/dbt tests/docs tests/streaming tests/end_to_end
+# One pytest process per test folder (each its own Spark JVM), in two lanes side by side;
+# tests/run_groups.py says which folders share a lane, and adds the reports up.
+# `make test` leaves out the slowest end-to-end tests (marker `slowest`, about 9 minutes
+# more); `make test-slowest` runs them, and CI (.ci/run) runs both.
 PYTEST_ARGS ?=
 
 test: setup browser
-	@rm -rf test-artifacts && mkdir -p test-artifacts
-	@status=0; for group in $(TEST_GROUPS); do \
-		echo "== $$group"; \
-		$(BIN)/pytest $$group $(PYTEST_ARGS) --junitxml=test-artifacts/junit-$$(basename $$group).xml; \
-		code=$$?; if [ $$code -ne 0 ] && [ $$code -ne 5 ]; then status=1; fi; \
-	done; \
-	$(BIN)/python tests/summarize.py test-artifacts || status=1; \
-	exit $$status
+	@rm -rf test-artifacts
+	$(BIN)/python tests/run_groups.py test-artifacts -- -m "not slowest" $(PYTEST_ARGS)
+
+test-slowest: setup
+	@rm -rf test-artifacts/slowest
+	$(BIN)/python tests/run_groups.py test-artifacts/slowest -- -m slowest $(PYTEST_ARGS)
 
 test-fast:
 	$(MAKE) test PYTEST_ARGS='-m "not slow"'

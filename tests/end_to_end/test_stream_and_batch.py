@@ -44,7 +44,13 @@ from ingestion.source_db import make_engine
 from orchestration.query import MARTS
 from orchestration.settings import RECORD_KINDS, Settings
 
-pytestmark = [pytest.mark.slow, pytest.mark.spark, pytest.mark.kafka, pytest.mark.timeout(1800)]
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.slowest,
+    pytest.mark.spark,
+    pytest.mark.kafka,
+    pytest.mark.timeout(1800),
+]
 
 PINLAKE = Path(sys.executable).parent / "pinlake"
 POSTS = 80
