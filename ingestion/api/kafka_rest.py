@@ -14,7 +14,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
-from ingestion.api.auth import require_token
+from ingestion.api.auth import bearer
 from ingestion.api.deadletters import RequestContext
 from ingestion.api.errors import (
     BAD_ENVELOPE,
@@ -25,6 +25,7 @@ from ingestion.api.errors import (
 )
 from ingestion.api.intake import Candidate, Intake, Outcome, encode_json, summarize
 from ingestion.api.responses import FastJSONResponse
+from ingestion.api.routing import ProduceRoute
 from ingestion.api.schemas import (
     KafkaError,
     KafkaProduceRequest,
@@ -36,7 +37,9 @@ MEDIA_TYPES: frozenset[str | None] = frozenset(
     {"application/vnd.kafka.json.v2+json", "application/vnd.kafka.v2+json", "application/json"}
 )
 
-router = APIRouter(tags=["Kafka REST Proxy v2"], dependencies=[Depends(require_token)])
+router = APIRouter(
+    tags=["Kafka REST Proxy v2"], dependencies=[Depends(bearer)], route_class=ProduceRoute
+)
 
 
 def _candidate(intake: Intake, ctx: RequestContext, position: int, item: Any) -> Candidate:

@@ -20,11 +20,12 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
-from ingestion.api.auth import require_token
+from ingestion.api.auth import bearer
 from ingestion.api.deadletters import RequestContext
 from ingestion.api.errors import BAD_ENVELOPE, INVALID_RECORD, ApiError, Protocol
 from ingestion.api.intake import Candidate, Intake, Outcome, parse_json, summarize
 from ingestion.api.responses import FastJSONResponse
+from ingestion.api.routing import ProduceRoute
 from ingestion.api.schemas import (
     KinesisError,
     KinesisPutRecord,
@@ -46,7 +47,9 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
     503: {"model": KinesisError, "description": "Kafka did not acknowledge in time"},
 }
 
-router = APIRouter(tags=["Kinesis via API Gateway"], dependencies=[Depends(require_token)])
+router = APIRouter(
+    tags=["Kinesis via API Gateway"], dependencies=[Depends(bearer)], route_class=ProduceRoute
+)
 
 
 def shard_id(partition: int | None) -> str | None:

@@ -367,9 +367,15 @@ def test_health_readiness_metrics_and_docs(settings: Settings, api: ServedApi) -
         )
         assert "pinlake_api_produce_seconds_bucket" in metrics
         schema = client.get("/openapi.json").json()
-        assert {"/topics/{topic}", "/streams/{stream}/record", "/streams/{stream}/records"} <= set(
-            schema["paths"]
-        )
+        produce_paths = {
+            "/topics/{topic}": "post",
+            "/streams/{stream}/record": "put",
+            "/streams/{stream}/records": "put",
+        }
+        assert set(produce_paths) <= set(schema["paths"])
+        for path, method in produce_paths.items():
+            # The produce routes enforce the token themselves; the docs must still say so.
+            assert schema["paths"][path][method]["security"] == [{"HTTPBearer": []}]
         assert client.get("/docs").status_code == 200
 
 
