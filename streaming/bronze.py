@@ -35,9 +35,20 @@ STATS_COLUMNS: tuple[str, ...] = tuple(name for name, _ in BRONZE_COLUMNS if nam
 """Columns Delta keeps min/max statistics of (table property ``delta.dataSkippingStatsColumns``).
 
 Not ``payload``: statistics of a long text skip nothing, and computing them took about
-half of a bronze write's time. Set when pinlake creates a table; a table dbt created
-empty (``register_bronze_tables``, before anything landed) keeps Delta's default.
+half of a bronze write's time.
 """
+
+
+TABLE_PROPERTIES: dict[str, str] = {
+    "delta.dataSkippingStatsColumns": ",".join(STATS_COLUMNS),
+    # The stream commits a few small files per topic every second (one per Kafka
+    # partition): ~250,000 a day per table. Auto compaction rewrites them into larger
+    # files once enough small ones pile up (Delta's `autoCompact.minNumFiles`, 50), in a
+    # separate OPTIMIZE commit that changes no data, so readers, the stream's
+    # exactly-once bookkeeping and dbt's incremental filter on `ingested_at` are unaffected.
+    "delta.autoOptimize.autoCompact": "true",
+}
+"""Properties of every bronze table, set by :func:`ensure_bronze_tables` before any write."""
 
 
 def bronze_schema() -> StructType:
@@ -60,17 +71,25 @@ def conform(frame: DataFrame) -> DataFrame:
 
 
 def ensure_bronze_tables(spark: SparkSession, settings: Settings) -> None:
-    """Create the empty Delta tables if missing, so readers never meet a missing path."""
+    """Create the empty Delta tables if missing, so readers never meet a missing path.
+
+    A table that exists without :data:`TABLE_PROPERTIES` (created empty by dbt's
+    ``register_bronze_tables``, or by an earlier pinlake) gets them here, before the
+    load or the stream writes to it.
+    """
     from delta.tables import DeltaTable
 
     for table in BRONZE_TABLES:
-        (
-            DeltaTable.createIfNotExists(spark)
-            .location(str(settings.bronze_path(table)))
-            .addColumns(bronze_schema())
-            .property("delta.dataSkippingStatsColumns", ",".join(STATS_COLUMNS))
-            .execute()
-        )
+        path = str(settings.bronze_path(table))
+        builder = DeltaTable.createIfNotExists(spark).location(path).addColumns(bronze_schema())
+        for key, value in TABLE_PROPERTIES.items():
+            builder = builder.property(key, value)
+        builder.execute()
+        current = DeltaTable.forPath(spark, path).detail().first().properties
+        missing = {k: v for k, v in TABLE_PROPERTIES.items() if current.get(k) != v}
+        if missing:
+            assignments = ", ".join(f"'{k}' = '{v}'" for k, v in missing.items())
+            spark.sql(f"alter table delta.`{path}` set tblproperties ({assignments})")
 
 
 def append(frame: DataFrame, settings: Settings, table: str) -> None:

@@ -1,0 +1,115 @@
+"""The bronze tables themselves: their properties, and small files compacted as they pile up.
+
+Real Spark and Delta on a temporary lakehouse; no Kafka needed: rows shaped like the
+stream's are appended through the batch path's writer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from orchestration.settings import Settings
+from streaming import bronze, realtime
+
+
+@pytest.fixture
+def home_settings(lakehouse_settings: Settings, tmp_path: Path) -> Settings:
+    return lakehouse_settings.model_copy(update={"home": tmp_path / "home"})
+
+
+@pytest.fixture
+def few_small_files(stream_spark: Any) -> Iterator[None]:
+    """Compact from 4 small files on (Delta's default is 50), restored afterwards."""
+    key = "spark.databricks.delta.autoCompact.minNumFiles"
+    before = stream_spark.conf.get(key, None)
+    stream_spark.conf.set(key, "4")
+    yield
+    if before is None:
+        stream_spark.conf.unset(key)
+    else:
+        stream_spark.conf.set(key, before)
+
+
+def properties(spark: Any, settings: Settings, table: str) -> dict[str, str]:
+    from delta.tables import DeltaTable
+
+    detail = DeltaTable.forPath(spark, str(settings.bronze_path(table))).detail().first()
+    return dict(detail.properties)
+
+
+def test_tables_made_elsewhere_get_the_bronze_properties(
+    stream_spark: Any, home_settings: Settings
+) -> None:
+    """A table created without them (as dbt's register macro does) gets them before writes."""
+    path = home_settings.bronze_path("pin")
+    columns = ", ".join(f"{name} {kind}" for name, kind in bronze.BRONZE_COLUMNS)
+    stream_spark.sql(f"create table delta.`{path}` ({columns}) using delta")
+    assert "delta.autoOptimize.autoCompact" not in properties(stream_spark, home_settings, "pin")
+
+    bronze.ensure_bronze_tables(stream_spark, home_settings)
+
+    for table in bronze.BRONZE_TABLES:
+        current = properties(stream_spark, home_settings, table)
+        assert {k: current.get(k) for k in bronze.TABLE_PROPERTIES} == bronze.TABLE_PROPERTIES
+
+
+def pin_rows(spark: Any, first: int, count: int) -> Any:
+    """``count`` pin records as the stream lands them (two Kafka partitions, two files)."""
+    from pyspark.sql import functions as F
+
+    record = F.struct(
+        F.col("id").alias("ind"),
+        F.lit("travel").alias("category"),
+        F.lit("ann").alias("poster_name"),
+        F.lit("1k").alias("follower_count"),
+    )
+    return spark.range(first, first + count, numPartitions=2).select(
+        F.to_json(record).alias("payload"),
+        F.lit("kafka").alias("record_source"),
+        F.lit("t.pin").alias("kafka_topic"),
+        (F.col("id") % 2).cast("int").alias("kafka_partition"),
+        F.col("id").alias("kafka_offset"),
+        F.current_timestamp().alias("kafka_timestamp"),
+        F.current_timestamp().alias("ingested_at"),
+    )
+
+
+def metric_posts(spark: Any, settings: Settings) -> int:
+    """Run the real-time queries over what bronze holds; the posts they counted."""
+    queries = [
+        writer.trigger(availableNow=True).start()
+        for writer in realtime.realtime_stream_writers(spark, settings).values()
+    ]
+    for query in queries:
+        query.awaitTermination()
+    table = spark.read.format("delta").load(str(settings.realtime_dir / "posts_per_category"))
+    return int(table.groupBy().sum("posts").first()[0])
+
+
+def test_small_files_are_compacted_and_no_row_is_lost(
+    stream_spark: Any, home_settings: Settings, few_small_files: None
+) -> None:
+    """Compaction rewrites files, not rows: bronze and the metrics reading it keep every row."""
+    from delta.tables import DeltaTable
+
+    bronze.ensure_bronze_tables(stream_spark, home_settings)
+    bronze.append(pin_rows(stream_spark, 0, 50), home_settings, "pin")
+    assert metric_posts(stream_spark, home_settings) == 50
+
+    appends = 5
+    for n in range(1, appends + 1):
+        bronze.append(pin_rows(stream_spark, n * 50, 50), home_settings, "pin")
+
+    path = str(home_settings.bronze_path("pin"))
+    table = DeltaTable.forPath(stream_spark, path)
+    assert "OPTIMIZE" in [row.operation for row in table.history().collect()]
+    # Two files per append were written; compaction left fewer live ones.
+    assert table.detail().first().numFiles < 2 * (appends + 1)
+    landed = stream_spark.read.format("delta").load(path)
+    assert landed.count() == landed.select("kafka_offset").distinct().count() == 50 * (appends + 1)
+    # The metric queries read bronze as a Delta stream: the OPTIMIZE commits add nothing.
+    assert metric_posts(stream_spark, home_settings) == 50 * (appends + 1)
