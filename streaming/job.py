@@ -50,6 +50,8 @@ if TYPE_CHECKING:
     from pyspark.sql import SparkSession
     from pyspark.sql.streaming import StreamingQuery
 
+    from streaming.kafka_to_bronze import BronzeWriter
+
 log = logging.getLogger(__name__)
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
@@ -71,10 +73,12 @@ def _session(settings: Settings) -> SparkSession:
     return build_session(settings, catalog=False)
 
 
-def _result(bronze_queries: dict[str, StreamingQuery]) -> StreamResult:
-    from streaming.kafka_to_bronze import records_seen
+def _result(
+    bronze_queries: dict[str, StreamingQuery], writers: dict[str, BronzeWriter]
+) -> StreamResult:
+    from streaming.kafka_to_bronze import records_landed
 
-    seen, batches = records_seen(bronze_queries)
+    seen, batches = records_landed(bronze_queries, writers)
     return StreamResult(records_seen=seen, bronze_batches=batches)
 
 
@@ -97,9 +101,9 @@ def run_available_now(
     from streaming import realtime as metrics
 
     spark = spark or _session(settings)
+    writers = kafka_to_bronze.bronze_stream_writers(spark, settings)
     bronze_queries = {
-        kind: stream.trigger(availableNow=True).start()
-        for kind, stream in kafka_to_bronze.bronze_stream_writers(spark, settings).items()
+        kind: writer.stream.trigger(availableNow=True).start() for kind, writer in writers.items()
     }
     _await_all(list(bronze_queries.values()))
     if realtime:
@@ -110,7 +114,7 @@ def run_available_now(
                 for stream in metrics.realtime_stream_writers(spark, settings).values()
             ]
         )
-    return _result(bronze_queries)
+    return _result(bronze_queries, writers)
 
 
 @contextmanager
@@ -162,9 +166,12 @@ def run_continuous(
 
     spark = spark or _session(settings)
     stop = stop or threading.Event()
+    writers = kafka_to_bronze.bronze_stream_writers(spark, settings)
     bronze_queries = {
-        kind: stream.trigger(processingTime=f"{settings.stream_trigger_seconds} seconds").start()
-        for kind, stream in kafka_to_bronze.bronze_stream_writers(spark, settings).items()
+        kind: writer.stream.trigger(
+            processingTime=f"{settings.stream_trigger_seconds} seconds"
+        ).start()
+        for kind, writer in writers.items()
     }
     queries = list(bronze_queries.values())
     if realtime:
@@ -185,7 +192,7 @@ def run_continuous(
         stop_after_batch(queries)
     if failure is not None:
         raise failure
-    return _result(bronze_queries)
+    return _result(bronze_queries, writers)
 
 
 def run(settings: Settings, *, available_now: bool = False, realtime: bool = True) -> StreamResult:

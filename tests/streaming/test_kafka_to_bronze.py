@@ -129,7 +129,7 @@ def test_available_now_lands_every_record_exactly_once(
 def test_replayed_batch_is_written_once(
     stream_spark: Any, stream_settings: Settings, produce: Any
 ) -> None:
-    """A batch replayed after a crash (same id, same offsets) is skipped by Delta.
+    """A batch replayed after a crash (same id, same offsets) is found in bronze and skipped.
 
     The crash is made exact: the batch's commit is removed from the checkpoint, as if
     the process died after Delta committed the rows and before Spark recorded it.
@@ -147,7 +147,7 @@ def test_replayed_batch_is_written_once(
     replay = job.run_available_now(stream_settings, spark=stream_spark, realtime=False)
 
     assert (commits / str(last)).exists(), "the batch was not replayed"
-    # Delta's sink found the batch's transaction marker and skipped it unread.
+    # The replay found the batch's records in bronze, wrote nothing and counts nothing.
     assert replay.records_seen["geo"] == 0
     assert_exactly_once(bronze(stream_spark, stream_settings, "geo"), geos)
     produce("geo", [geo(40)])
