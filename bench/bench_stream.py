@@ -46,6 +46,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from ingestion import kafka_stack
 from orchestration.settings import Settings, get_settings
 from streaming import job
+from streaming.bronze import bronze_schema
 from streaming.spark import build_session
 
 KINDS = ("pin", "geo", "user")
@@ -221,13 +222,17 @@ async def steady_load(url: str, settings: Settings, rate: int, seconds: float) -
 
 
 def commit_times(table: Path) -> dict[str, float]:
-    """Data file name -> when the Delta commit that added it became visible."""
+    """Data file name -> when the Delta commit that landed its rows became visible.
+
+    Only files that brought new rows (``dataChange``): auto compaction later rewrites
+    the rows into larger files, whose commit time says nothing about freshness.
+    """
     visible: dict[str, float] = {}
     for commit in sorted((table / "_delta_log").glob("*.json")):
         at = commit.stat().st_mtime
         for line in commit.read_text().splitlines():
             action = json.loads(line)
-            if "add" in action:
+            if "add" in action and action["add"].get("dataChange", True):
                 visible[Path(action["add"]["path"]).name] = at
     return visible
 
@@ -268,10 +273,12 @@ def freshness(spark: Any, settings: Settings, rate: int, seconds: float, warmup:
     landed: dict[tuple[str, int, int], str] = {}
     for kind in KINDS:
         path = settings.bronze_path(kind)
-        visible |= commit_times(path)
+        landings = commit_times(path)
+        visible |= landings
+        # The files as first written (compaction leaves them on disk: no VACUUM here).
         rows = (
-            spark.read.format("delta")
-            .load(str(path))
+            spark.read.schema(bronze_schema())
+            .parquet(*(str(path / name) for name in landings))
             .select("kafka_topic", "kafka_partition", "kafka_offset", F.col("_metadata.file_name"))
             .collect()
         )

@@ -99,6 +99,12 @@ class Settings(BaseSettings):
         default=120, description="How late a record may arrive and still update its window."
     )
     stream_realtime_trigger_seconds: float = 5.0
+    stream_compact_seconds: float = Field(
+        default=300.0,
+        description="While `pinlake stream` runs continuously, compact the bronze tables' small "
+        "files every so many seconds beside the stream, not inside its commits (0: inside "
+        "them, Delta's auto compaction, as the batch load and --available-now do).",
+    )
 
     # --- dbt ---------------------------------------------------------------------
     dbt_target: str = "local"

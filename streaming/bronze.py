@@ -45,8 +45,15 @@ TABLE_PROPERTIES: dict[str, str] = {
     # partition): ~250,000 a day per table. Auto compaction rewrites them into larger
     # files once enough small ones pile up (Delta's `autoCompact.minNumFiles`, 50), in a
     # separate OPTIMIZE commit that changes no data, so readers, the stream's
-    # exactly-once bookkeeping and dbt's incremental filter on `ingested_at` are unaffected.
+    # exactly-once check and dbt's incremental filter on `ingested_at` are unaffected.
+    # It runs inside the commit that tipped it (a stall of seconds), so the continuous
+    # stream turns it off for its own commits and calls `compact` beside them instead.
     "delta.autoOptimize.autoCompact": "true",
+    # Delta writes a log checkpoint (the whole table state, in Parquet) in the commit
+    # path every `checkpointInterval` commits: with the default 10 that was one ~3 s
+    # stall of the stream every 10 seconds. Readers then replay at most 100 small JSON
+    # commits instead of 10 (measured: freshness p95 7.7 s -> 5.9 s).
+    "delta.checkpointInterval": "100",
 }
 """Properties of every bronze table, set by :func:`ensure_bronze_tables` before any write."""
 
@@ -68,6 +75,19 @@ def conform(frame: DataFrame) -> DataFrame:
             for name, kind in BRONZE_COLUMNS
         ]
     )
+
+
+def compact(spark: SparkSession, settings: Settings, table: str) -> None:
+    """Rewrite a bronze table's small files into larger ones: an OPTIMIZE commit, no row changes.
+
+    Files above half the target size are left alone (the session's
+    ``spark.databricks.delta.optimize.minFileSize``), so compacted files are not
+    rewritten again every time. Safe beside appends: they add files, this only removes
+    files it read, so the two never conflict.
+    """
+    from delta.tables import DeltaTable
+
+    DeltaTable.forPath(spark, str(settings.bronze_path(table))).optimize().executeCompaction()
 
 
 def ensure_bronze_tables(spark: SparkSession, settings: Settings) -> None:

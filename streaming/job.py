@@ -153,6 +153,26 @@ def stop_after_batch(queries: Sequence[StreamingQuery], grace_s: float = _GRACE_
         query.stop()
 
 
+def compact_bronze_every(spark: SparkSession, settings: Settings, done: threading.Event) -> None:
+    """Compact each bronze table every ``stream_compact_seconds`` until ``done`` is set.
+
+    Beside the stream rather than in its commits: Delta's auto compaction would stall
+    the micro-batch that tipped it for seconds. A compaction that fails loses nothing
+    (it changes no rows) and is logged; the next one tries again.
+    """
+    from streaming import bronze
+    from streaming.kafka_to_bronze import STREAM_KINDS
+
+    while not done.wait(settings.stream_compact_seconds):
+        for kind in STREAM_KINDS:
+            if done.is_set():
+                return
+            try:
+                bronze.compact(spark, settings, kind)
+            except Exception:
+                log.exception("compacting bronze %s failed; will try again", kind)
+
+
 def run_continuous(
     settings: Settings,
     *,
@@ -166,7 +186,10 @@ def run_continuous(
 
     spark = spark or _session(settings)
     stop = stop or threading.Event()
-    writers = kafka_to_bronze.bronze_stream_writers(spark, settings)
+    compact_beside = settings.stream_compact_seconds > 0
+    writers = kafka_to_bronze.bronze_stream_writers(
+        spark, settings, compact_in_commit=not compact_beside
+    )
     bronze_queries = {
         kind: writer.stream.trigger(
             processingTime=f"{settings.stream_trigger_seconds} seconds"
@@ -182,6 +205,14 @@ def run_continuous(
             for stream in metrics.realtime_stream_writers(spark, settings).values()
         ]
     failure: Exception | None = None
+    compacted = threading.Event()  # set when the stream stops, to end the compactions
+    if compact_beside:
+        threading.Thread(
+            target=compact_bronze_every,
+            args=(spark, settings, compacted),
+            name="pinlake-bronze-compaction",
+            daemon=True,
+        ).start()
     try:
         while not stop.is_set() and failure is None:
             for query in queries:
@@ -189,6 +220,7 @@ def run_continuous(
                     failure = query.exception() or RuntimeError(f"{query.name} stopped")
             stop.wait(0.5)
     finally:
+        compacted.set()
         stop_after_batch(queries)
     if failure is not None:
         raise failure

@@ -55,6 +55,7 @@ STREAM_KINDS: tuple[str, ...] = (*RECORD_KINDS, DEADLETTER)
 """Bronze tables the stream fills, one per topic; each is also a ``BRONZE_TABLES`` entry."""
 
 QUERY_PREFIX = "kafka_to_bronze_"
+AUTO_COMPACT = "spark.databricks.delta.autoCompact.enabled"
 
 _SASL_LOGIN_MODULES = {
     "PLAIN": "org.apache.kafka.common.security.plain.PlainLoginModule",
@@ -150,6 +151,8 @@ class BronzeAppender:
 
     settings: Settings
     kind: str
+    compact_in_commit: bool = True
+    """False: Delta's auto compaction is off for these appends (the job compacts beside them)."""
     skipped: set[int] = field(default_factory=set)
     """Batches found already committed (replays after a crash): they landed nothing."""
     _first: bool = True
@@ -174,12 +177,22 @@ class BronzeAppender:
             batch.unpersist()
 
     def _append(self, batch: DataFrame, batch_id: int, path: str) -> None:
-        (
-            batch.write.format("delta")
-            .mode("append")
-            .option("userMetadata", f"{QUERY_PREFIX}{self.kind} batch {batch_id}")
-            .save(path)
-        )
+        conf = batch.sparkSession.conf
+        before = conf.get(AUTO_COMPACT, None)
+        if not self.compact_in_commit:
+            conf.set(AUTO_COMPACT, "false")  # the session setting wins over the table's
+        try:
+            (
+                batch.write.format("delta")
+                .mode("append")
+                .option("userMetadata", f"{QUERY_PREFIX}{self.kind} batch {batch_id}")
+                .save(path)
+            )
+        finally:
+            if before is None:
+                conf.unset(AUTO_COMPACT)
+            else:
+                conf.set(AUTO_COMPACT, before)
 
 
 def _already_landed(batch: DataFrame, path: str) -> bool:
@@ -211,13 +224,15 @@ class BronzeWriter(NamedTuple):
     appender: BronzeAppender
 
 
-def bronze_stream_writers(spark: SparkSession, settings: Settings) -> dict[str, BronzeWriter]:
+def bronze_stream_writers(
+    spark: SparkSession, settings: Settings, *, compact_in_commit: bool = True
+) -> dict[str, BronzeWriter]:
     """The configured, not yet started, query of each kind (trigger set by the caller)."""
     bronze.ensure_bronze_tables(spark, settings)
     _refuse_old_checkpoint(settings)
     writers = {}
     for kind in STREAM_KINDS:
-        appender = BronzeAppender(settings, kind)
+        appender = BronzeAppender(settings, kind, compact_in_commit)
         stream = (
             read_kafka(spark, settings, kind)
             .writeStream.queryName(f"{QUERY_PREFIX}{kind}")

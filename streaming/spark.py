@@ -48,6 +48,10 @@ def spark_conf(settings: Settings, *, catalog: bool) -> dict[str, str]:
         # the small logs of a local lakehouse on a few cores
         "spark.databricks.delta.snapshotPartitions": str(settings.spark_shuffle_partitions),
         "spark.sql.session.timeZone": "UTC",
+        # OPTIMIZE (`streaming.bronze.compact`) bins small files into 128 MiB ones and
+        # leaves files above 64 MiB alone, as Delta's auto compaction does.
+        "spark.databricks.delta.optimize.maxFileSize": str(128 * 1024 * 1024),
+        "spark.databricks.delta.optimize.minFileSize": str(64 * 1024 * 1024),
         "spark.sql.warehouse.dir": str(settings.warehouse_dir),
         "spark.ui.enabled": "false",
         "spark.ui.showConsoleProgress": "false",

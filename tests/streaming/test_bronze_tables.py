@@ -14,6 +14,7 @@ import pytest
 
 from orchestration.settings import Settings
 from streaming import bronze, realtime
+from streaming.kafka_to_bronze import BronzeAppender
 
 
 @pytest.fixture
@@ -113,3 +114,29 @@ def test_small_files_are_compacted_and_no_row_is_lost(
     assert landed.count() == landed.select("kafka_offset").distinct().count() == 50 * (appends + 1)
     # The metric queries read bronze as a Delta stream: the OPTIMIZE commits add nothing.
     assert metric_posts(stream_spark, home_settings) == 50 * (appends + 1)
+
+
+def test_the_continuous_stream_compacts_beside_its_commits(
+    stream_spark: Any, home_settings: Settings, few_small_files: None
+) -> None:
+    """Its appends never stall on auto compaction; ``compact`` then rewrites the files."""
+    from delta.tables import DeltaTable
+
+    bronze.ensure_bronze_tables(stream_spark, home_settings)
+    append = BronzeAppender(home_settings, "pin", compact_in_commit=False)
+    batches = 6
+    for batch_id in range(batches):
+        append(bronze.conform(pin_rows(stream_spark, batch_id * 50, 50)), batch_id)
+
+    table = DeltaTable.forPath(stream_spark, str(home_settings.bronze_path("pin")))
+    operations = [row.operation for row in table.history().collect()]
+    assert "OPTIMIZE" not in operations and operations.count("WRITE") == batches
+    # The setting was put back: other writers of the session still compact.
+    assert stream_spark.conf.get("spark.databricks.delta.autoCompact.enabled", None) is None
+
+    bronze.compact(stream_spark, home_settings, "pin")
+
+    assert table.history(1).first().operation == "OPTIMIZE"
+    assert table.detail().first().numFiles < 2 * batches
+    landed = table.toDF()
+    assert landed.count() == landed.select("kafka_offset").distinct().count() == 50 * batches

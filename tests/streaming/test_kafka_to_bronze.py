@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import threading
+import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -12,6 +14,7 @@ from pydantic import SecretStr
 
 from orchestration.settings import Settings
 from streaming import job
+from streaming.bronze import ensure_bronze_tables
 from streaming.kafka_to_bronze import (
     STREAM_KINDS,
     OldCheckpoint,
@@ -164,3 +167,47 @@ def test_checkpoint_of_the_single_query_layout_is_refused(
     (old / "metadata").write_text('{"id":"0d5c3cbb-0000-0000-0000-000000000000"}')
     with pytest.raises(OldCheckpoint, match="one checkpoint per topic"):
         job.run_available_now(stream_settings, spark=stream_spark, realtime=False)
+
+
+def test_continuous_job_compacts_bronze_beside_the_stream(
+    stream_spark: Any, stream_settings: Settings, produce: Any
+) -> None:
+    """The compactions are the job's own OPTIMIZE commits, between the stream's appends."""
+    from delta.tables import DeltaTable
+
+    settings = stream_settings.model_copy(update={"stream_compact_seconds": 1.0})
+    ensure_bronze_tables(stream_spark, settings)
+    stop = threading.Event()
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            job.run_continuous(settings, spark=stream_spark, realtime=False, stop=stop)
+        except BaseException as error:
+            failure.append(error)
+
+    runner = threading.Thread(target=run)
+    runner.start()
+    table = DeltaTable.forPath(stream_spark, str(settings.bronze_path("pin")))
+    sent: list[bytes] = []
+    deadline = time.monotonic() + 120
+    try:
+        while time.monotonic() < deadline and not failure:
+            batch = [pin(len(sent) + i) for i in range(20)]
+            produce("pin", batch)
+            sent += batch
+            if table.history().where("operation = 'OPTIMIZE'").count():
+                break
+            time.sleep(0.5)
+        time.sleep(2)  # the last records land
+    finally:
+        stop.set()
+        runner.join(timeout=120)
+    assert not failure, failure
+
+    optimizes = table.history().where("operation = 'OPTIMIZE'").collect()
+    assert optimizes, "the job never compacted bronze"
+    # Made by the job, not by Delta's auto compaction inside one of the stream's commits.
+    assert {row.operationParameters.get("auto") for row in optimizes} == {"false"}
+    job.run_available_now(settings, spark=stream_spark, realtime=False)
+    assert_exactly_once(bronze(stream_spark, settings, "pin"), sent)

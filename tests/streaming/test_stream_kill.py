@@ -42,6 +42,8 @@ def job_env(settings: Settings) -> dict[str, str]:
         # Small batches, so a kill is likely to land inside one.
         "PINLAKE_STREAM_MAX_OFFSETS_PER_TRIGGER": "120",
         "PINLAKE_STREAM_TRIGGER_SECONDS": "0.5",
+        # Compactions beside the stream, often, so kills also meet them.
+        "PINLAKE_STREAM_COMPACT_SECONDS": "2",
         "PINLAKE_SPARK_DRIVER_MEMORY": "1g",
     }
 
