@@ -7,7 +7,9 @@ Two modes:
   ``PINLAKE_STREAM_REALTIME_TRIGGER_SECONDS`` for the metrics, until Ctrl-C or
   SIGTERM. On either signal each query is stopped once its batch in flight has
   finished. Even a batch cut short (SIGKILL, a crash) is safe: it is replayed on the
-  next start and written exactly once (see ``streaming.kafka_to_bronze``).
+  next start and written exactly once (see ``streaming.kafka_to_bronze``). A thread
+  compacts the bronze tables every ``PINLAKE_STREAM_COMPACT_SECONDS`` beside the
+  stream, whose own commits then skip Delta's auto compaction.
 * **available-now** (``--available-now``, the daily run): bronze takes everything
   pending in Kafka (in batches of ``PINLAKE_STREAM_MAX_OFFSETS_PER_TRIGGER`` per
   topic), then the metrics take everything new in bronze, and the process exits.
