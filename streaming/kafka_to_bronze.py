@@ -1,8 +1,8 @@
 """Kafka to bronze: one streaming query per topic lands every record exactly once.
 
 Each of the pin, geo, user and dead-letter topics has its own query, which appends
-that topic's records to its bronze Delta table (``streaming.bronze``) through Delta's
-streaming sink: the Kafka value decoded as UTF-8, exactly as received (a payload that
+that topic's records to its bronze Delta table (``streaming.bronze``), one Delta append
+per micro-batch: the Kafka value decoded as UTF-8, exactly as received (a payload that
 is not JSON lands too; dbt flags it), with its Kafka provenance and ``ingested_at``.
 Dead letters land raw in bronze ``deadletter``, the quarantine table.
 
