@@ -21,11 +21,13 @@ Exactly once, after a crash at any point:
 * Spark writes the Kafka offsets of micro-batch ``n`` to the query's checkpoint
   *before* running it, and its commit *after*; a restarted query replays the last
   uncommitted batch with exactly the same records, and only as the first batch it runs.
+* So when the query starts, its checkpoint tells whether a replay is due: a batch in
+  the offsets log but not in the commit log (:func:`pending_batch`).
 * Each batch is one Delta append, an atomic commit: either every row of the batch is
-  in bronze or none is. So before the first batch of a run, :class:`BronzeAppender`
-  looks for one of the batch's records (topic, partition, offset) in bronze; if it is
-  there, the batch was committed before the crash and is skipped. Every later batch of
-  the run is new by construction and is appended without a check.
+  in bronze or none is. So before that one replayed batch, :class:`BronzeAppender`
+  looks for one of its records (topic, partition, offset) in bronze; if it is there,
+  the batch had landed before the crash and is skipped. Every other batch is new and
+  is appended without a check.
 * Each commit carries ``userMetadata`` naming the query and batch, so
   ``DESCRIBE HISTORY`` shows which micro-batch wrote what.
 
@@ -39,6 +41,7 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from orchestration.settings import RECORD_KINDS, Settings
@@ -153,19 +156,18 @@ class BronzeAppender:
     kind: str
     compact_in_commit: bool = True
     """False: Delta's auto compaction is off for these appends (the job compacts beside them)."""
+    replayed: int | None = None
+    """The batch this start replays (:func:`pending_batch`), which may have landed already."""
     skipped: set[int] = field(default_factory=set)
-    """Batches found already committed (replays after a crash): they landed nothing."""
-    _first: bool = True
+    """Replayed batches found in bronze: they landed nothing this time."""
 
     def __call__(self, batch: DataFrame, batch_id: int) -> None:
         path = str(self.settings.bronze_path(self.kind))
-        if not self._first:
+        if batch_id != self.replayed:
             self._append(batch, batch_id, path)
             return
-        # Only the first batch a run executes can be a replay of a committed one. It is
-        # read from Kafka once (cached) for both the check and the append, so Spark's
+        # Read from Kafka once (cached) for both the check and the append, so Spark's
         # count of the batch's input rows stays exact.
-        self._first = False
         batch.persist()
         try:
             if _already_landed(batch, path):
@@ -193,6 +195,22 @@ class BronzeAppender:
                 conf.unset(AUTO_COMPACT)
             else:
                 conf.set(AUTO_COMPACT, before)
+
+
+def pending_batch(checkpoint: Path) -> int | None:
+    """The batch a query replays when it starts from ``checkpoint``, if any.
+
+    Spark names each entry of a checkpoint's ``offsets`` and ``commits`` logs by its
+    batch id; a batch planned but never committed is run again, first.
+    """
+
+    def last(log_name: str) -> int:
+        folder = checkpoint / log_name
+        ids = [int(p.name) for p in folder.iterdir() if p.name.isdigit()] if folder.exists() else []
+        return max(ids, default=-1)
+
+    planned = last("offsets")
+    return planned if planned > last("commits") else None
 
 
 def _already_landed(batch: DataFrame, path: str) -> bool:
@@ -232,7 +250,8 @@ def bronze_stream_writers(
     _refuse_old_checkpoint(settings)
     writers = {}
     for kind in STREAM_KINDS:
-        appender = BronzeAppender(settings, kind, compact_in_commit)
+        replayed = pending_batch(Path(checkpoint_location(settings, kind)))
+        appender = BronzeAppender(settings, kind, compact_in_commit, replayed)
         stream = (
             read_kafka(spark, settings, kind)
             .writeStream.queryName(f"{QUERY_PREFIX}{kind}")

@@ -20,6 +20,7 @@ from streaming.kafka_to_bronze import (
     OldCheckpoint,
     checkpoint_location,
     kafka_source_options,
+    pending_batch,
 )
 
 pytestmark = [pytest.mark.spark, pytest.mark.kafka]
@@ -85,6 +86,19 @@ def test_kafka_options_carry_the_managed_cluster_security(stream_settings: Setti
     assert [kafka_source_options(managed, kind)["subscribe"] for kind in STREAM_KINDS] == [
         managed.topic(kind) for kind in ("pin", "geo", "user", "deadletter")
     ]
+
+
+def test_pending_batch_is_the_one_planned_and_not_committed(tmp_path: Path) -> None:
+    checkpoint = tmp_path / "checkpoint"
+    assert pending_batch(checkpoint) is None  # a first start
+    for log_name, ids in (("offsets", [0, 1, 2]), ("commits", [0, 1])):
+        (checkpoint / log_name).mkdir(parents=True)
+        for batch_id in ids:
+            (checkpoint / log_name / str(batch_id)).write_text("v1")
+            (checkpoint / log_name / f".{batch_id}.crc").write_text("")
+    assert pending_batch(checkpoint) == 2
+    (checkpoint / "commits" / "2").write_text("v1")
+    assert pending_batch(checkpoint) is None
 
 
 def test_available_now_lands_every_record_exactly_once(
