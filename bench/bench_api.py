@@ -124,9 +124,12 @@ def _request(port: int, body: bytes) -> bytes:
     return head.encode() + body
 
 
-async def _connection(port: int, requests: list[bytes]) -> int:
+Connection = tuple[asyncio.StreamReader, asyncio.StreamWriter]
+
+
+async def _connection(connection: Connection, requests: list[bytes]) -> int:
     """Send ``requests`` one after another on one keep-alive connection; count acks."""
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    reader, writer = connection
     acknowledged = 0
     try:
         for request in requests:
@@ -147,18 +150,30 @@ async def _connection(port: int, requests: list[bytes]) -> int:
 
 
 def _client(
-    port: int, bodies: list[bytes], connections: int, go: Event, results: Any, index: int
+    port: int,
+    bodies: list[bytes],
+    connections: int,
+    ready: Any,
+    go: Event,
+    results: Any,
+    index: int,
 ) -> None:
-    """One load-generating process: ``connections`` connections share ``bodies``."""
+    """One load-generating process: ``connections`` connections share ``bodies``.
+
+    It builds its requests and opens its connections, says it is ready, and sends only
+    once the parent (whose clock starts then) says go.
+    """
     import uvloop
 
     requests = [_request(port, body) for body in bodies]
-    shares = [requests[i::connections] for i in range(connections)]
+    shares = [share for share in (requests[i::connections] for i in range(connections)) if share]
 
     async def run() -> int:
+        opened = [await asyncio.open_connection("127.0.0.1", port) for _ in shares]
+        ready.put(index)
         go.wait()
         counts = await asyncio.wait_for(
-            asyncio.gather(*(_connection(port, share) for share in shares if share)),
+            asyncio.gather(*(_connection(c, s) for c, s in zip(opened, shares, strict=True))),
             timeout=_TIMEOUT_S,
         )
         return sum(counts)
@@ -175,7 +190,7 @@ def through_api(
     """Send ``records`` in requests of ``batch`` from ``clients`` processes.
 
     Returns the records acknowledged and the seconds taken. The clock covers only the
-    sending: the processes start, build their requests and connect before it starts.
+    sending: it starts once every process has built its requests and connected.
     """
     bodies = [
         orjson.dumps({"records": [{"value": r} for r in records[i : i + batch]]})
@@ -183,18 +198,20 @@ def through_api(
     ]
     context = multiprocessing.get_context("spawn")
     go = context.Event()
+    ready = context.Queue()
     results = context.Queue()
     processes = [
         context.Process(
             target=_client,
-            args=(port, bodies[i::clients], connections, go, results, i),
+            args=(port, bodies[i::clients], connections, ready, go, results, i),
             daemon=True,
         )
         for i in range(clients)
     ]
     for process in processes:
         process.start()
-    time.sleep(3.0)  # let the processes start and connect before the clock runs
+    for _ in processes:
+        ready.get(timeout=120)
     started = time.perf_counter()
     go.set()
     acknowledged = 0
