@@ -8,6 +8,7 @@ topics exist), ``/metrics`` (Prometheus) and the OpenAPI docs at ``/docs``.
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -79,8 +80,9 @@ def create_app(settings: Settings | None = None, producer: IngestProducer | None
     wanted = [settings.topic(kind) for kind in (*RECORD_KINDS, DEADLETTER_KIND)]
 
     @app.get("/healthz", tags=["operations"], summary="The process is up")
-    async def healthz() -> dict[str, str]:
-        return {"status": "ok"}
+    async def healthz() -> dict[str, str | int]:
+        # the process id tells which worker answered when `pinlake api --workers` > 1
+        return {"status": "ok", "pid": os.getpid()}
 
     @app.get("/readyz", tags=["operations"], summary="Kafka answers and the topics exist")
     def readyz() -> JSONResponse:

@@ -2,10 +2,11 @@
 
 One Python process tops out at about one core, and per-request work (HTTP parsing,
 routing, validation, the producer's callbacks) is Python. ``api_workers`` (``--workers``)
-runs several uvicorn worker processes on the same port; each builds its own app and its
-own idempotent producer from the settings, so nothing is shared between processes but
-the listening socket. Their Prometheus counters are per process: a scrape of
-``/metrics`` sees the worker that answered it.
+runs several uvicorn worker processes on the same port, each with its own listening
+socket (see :mod:`ingestion.api.workers`); each builds its own app and its own
+idempotent producer from the settings, so nothing is shared between processes. Their
+Prometheus counters are per process: a scrape of ``/metrics`` sees the worker that
+answered it (``/healthz`` names its process id).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from ingestion.api.app import create_app
+from ingestion.api.workers import run_workers
 from orchestration.settings import Settings, get_settings
 
 
@@ -38,15 +40,15 @@ def serve(
     (uvicorn starts them as fresh processes), so ``settings`` must be the environment's.
     """
     workers = workers or settings.api_workers
+    host = host or settings.api_host
+    port = port or settings.api_port
     options: dict[str, Any] = {
-        "host": host or settings.api_host,
-        "port": port or settings.api_port,
         "access_log": access_log,
         "log_level": "info",
         "loop": "uvloop",
         "http": "httptools",
     }
     if workers > 1:
-        uvicorn.run("ingestion.api.server:worker_app", factory=True, workers=workers, **options)
+        run_workers(host, port, workers, options)
     else:
-        uvicorn.run(create_app(settings), **options)
+        uvicorn.run(create_app(settings), host=host, port=port, **options)

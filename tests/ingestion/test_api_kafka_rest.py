@@ -4,6 +4,7 @@ intact, in order per post; every bad input gets its status, message and dead let
 from __future__ import annotations
 
 import json
+import os
 import time
 import uuid
 from collections.abc import Callable
@@ -352,7 +353,7 @@ def test_stopped_broker_means_503_and_a_restarted_one_is_used_again(
 
 def test_health_readiness_metrics_and_docs(settings: Settings, api: ServedApi) -> None:
     with httpx.Client(base_url=api.url) as client:
-        assert client.get("/healthz").json() == {"status": "ok"}
+        assert client.get("/healthz").json() == {"status": "ok", "pid": os.getpid()}
         assert client.get("/readyz").json()["status"] == "ready"
         client.post("/topics/p.pin", headers=KAFKA_JSON, json={"records": [{"value": pin(1)}]})
         client.post("/topics/p.pin", headers=KAFKA_JSON, json={"records": [{"value": {}}]})
