@@ -17,11 +17,14 @@ never in the Airflow task process, and ``max_active_tasks=1`` keeps a second Spa
 process off the metastore even when Cosmos falls back to per-model dbt runs on a retry.
 
 The DAG is parsed with ``dbt ls`` (Cosmos caches the result in an Airflow Variable
-keyed by the project's files), which needs neither Spark nor the network.
+keyed by the project's files), which needs neither Spark nor the network. Uncached, on
+a busy 2-core machine, that parse can pass Airflow's 30 s import timeout: raise
+``AIRFLOW__CORE__DAGBAG_IMPORT_TIMEOUT`` there (the tests use 120).
 
 To run it locally::
 
     export AIRFLOW_HOME=lakehouse/airflow AIRFLOW__CORE__DAGS_FOLDER=orchestration/dags
+    export AIRFLOW__CORE__DAGBAG_IMPORT_TIMEOUT=120
     .venv/bin/airflow standalone
 """
 

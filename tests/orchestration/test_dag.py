@@ -35,6 +35,9 @@ def airflow_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         patch.setenv("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
         patch.setenv("AIRFLOW__CORE__DAGS_FOLDER", str(DAGS_FOLDER))
         patch.setenv("AIRFLOW__CORE__UNIT_TEST_MODE", "False")
+        # the DAG's uncached `dbt ls` took over Airflow's default 30 s while the other
+        # test lane ran Spark and dbt on the same 2 cores
+        patch.setenv("AIRFLOW__CORE__DAGBAG_IMPORT_TIMEOUT", "120")
         # offline: no usage pings from Airflow or Cosmos
         patch.setenv("AIRFLOW__USAGE_DATA_COLLECTION__ENABLED", "False")
         patch.setenv("AIRFLOW__COSMOS__ENABLE_TELEMETRY", "False")
