@@ -74,3 +74,26 @@ def test_windows_fill_and_late_records_update_them(
     # Bronze keeps the record the metrics dropped as too late.
     pins = stream_spark.read.format("delta").load(str(stream_settings.bronze_path("pin")))
     assert pins.count() == 13
+
+
+def test_follower_counts_parse_with_either_case_of_unit(stream_spark: Any) -> None:
+    """The metrics read follower counts as dbt's ``parse_follower_count`` does."""
+    from pyspark.sql import functions as F
+
+    from streaming.realtime import parse_follower_count
+
+    expected = {
+        "437": 437,
+        "12k": 12_000,
+        "12K": 12_000,
+        "1.5m": 1_500_000,
+        "1.5M": 1_500_000,
+        "2B": 2_000_000_000,
+        " 3k ": 3_000,
+        "User Info Error": None,
+        "12kk": None,
+        "": None,
+    }
+    frame = stream_spark.createDataFrame([(text,) for text in expected], "text string")
+    parsed = frame.select("text", parse_follower_count(F.col("text")).alias("followers"))
+    assert {row.text: row.followers for row in parsed.collect()} == expected
