@@ -164,7 +164,9 @@ def compact_bronze_every(spark: SparkSession, settings: Settings, done: threadin
     """
     from streaming import bronze
     from streaming.kafka_to_bronze import STREAM_KINDS
+    from streaming.spark import BACKGROUND_POOL, use_pool
 
+    use_pool(spark, BACKGROUND_POOL)
     while not done.wait(settings.stream_compact_seconds):
         for kind in STREAM_KINDS:
             if done.is_set():

@@ -46,6 +46,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from orchestration.settings import RECORD_KINDS, Settings
 from streaming import bronze
+from streaming.spark import BRONZE_POOL, use_pool
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
@@ -162,6 +163,7 @@ class BronzeAppender:
     """Replayed batches found in bronze: they landed nothing this time."""
 
     def __call__(self, batch: DataFrame, batch_id: int) -> None:
+        use_pool(batch.sparkSession, BRONZE_POOL)
         path = str(self.settings.bronze_path(self.kind))
         if batch_id != self.replayed:
             self._append(batch, batch_id, path)

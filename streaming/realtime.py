@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from orchestration.settings import Settings
+from streaming.spark import BACKGROUND_POOL, use_pool
 
 if TYPE_CHECKING:
     from pyspark.sql import Column, DataFrame, SparkSession
@@ -205,6 +206,7 @@ class MergeWindows:
         from delta.tables import DeltaTable
         from pyspark.sql import functions as F
 
+        use_pool(batch.sparkSession, BACKGROUND_POOL)
         updates = batch.withColumn("updated_at", F.current_timestamp())
         key = self.table.key
         (

@@ -29,6 +29,11 @@ if TYPE_CHECKING:
 
 
 LOG4J_CONFIG = Path(__file__).with_name("log4j2.properties")
+FAIR_SCHEDULER_CONFIG = Path(__file__).with_name("fairscheduler.xml")
+BRONZE_POOL = "bronze"
+"""Scheduler pool of the Kafka-to-bronze appends: offered every free core first."""
+BACKGROUND_POOL = "background"
+"""Scheduler pool of the real-time metrics and compaction: whatever bronze leaves."""
 
 
 class MetastoreBusy(RuntimeError):
@@ -75,7 +80,19 @@ def spark_conf(settings: Settings, *, catalog: bool) -> dict[str, str]:
         )
     else:
         conf["spark.sql.catalogImplementation"] = "in-memory"
+        # Several queries share the cores; freshness of bronze comes first.
+        conf["spark.scheduler.mode"] = "FAIR"
+        conf["spark.scheduler.allocation.file"] = str(FAIR_SCHEDULER_CONFIG)
     return conf
+
+
+def use_pool(spark: SparkSession, pool: str) -> None:
+    """Run the Spark jobs this thread starts from now on in scheduler pool ``pool``.
+
+    A pool is a thread's local property; a ``foreachBatch`` function runs in a Python
+    thread of its own, so it sets its pool on each call.
+    """
+    spark.sparkContext.setLocalProperty("spark.scheduler.pool", pool)
 
 
 def _lock_path(settings: Settings) -> Path:

@@ -6,6 +6,7 @@ stream's are appended through the batch path's writer.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ import pytest
 from orchestration.settings import Settings
 from streaming import bronze, realtime
 from streaming.kafka_to_bronze import BronzeAppender
+from streaming.spark import BACKGROUND_POOL, BRONZE_POOL, FAIR_SCHEDULER_CONFIG, spark_conf
 
 
 @pytest.fixture
@@ -134,9 +136,29 @@ def test_the_continuous_stream_compacts_beside_its_commits(
     # The setting was put back: other writers of the session still compact.
     assert stream_spark.conf.get("spark.databricks.delta.autoCompact.enabled", None) is None
 
+    # Its jobs ran in the pool offered every free core first (in the streaming session).
+    assert stream_spark.sparkContext.getLocalProperty("spark.scheduler.pool") == BRONZE_POOL
+    stream_spark.sparkContext.setLocalProperty("spark.scheduler.pool", None)
+
     bronze.compact(stream_spark, home_settings, "pin")
 
     assert table.history(1).first().operation == "OPTIMIZE"
     assert table.detail().first().numFiles < 2 * batches
     landed = table.toDF()
     assert landed.count() == landed.select("kafka_offset").distinct().count() == 50 * batches
+
+
+def test_the_streaming_session_schedules_bronze_first(lakehouse_settings: Settings) -> None:
+    """FAIR pools in the streaming session only; bronze's minimum share covers every core."""
+    from xml.etree import ElementTree
+
+    streaming = spark_conf(lakehouse_settings, catalog=False)
+    assert streaming["spark.scheduler.mode"] == "FAIR"
+    assert "spark.scheduler.mode" not in spark_conf(lakehouse_settings, catalog=True)
+    pools = {
+        pool.get("name"): int(pool.findtext("minShare") or 0)
+        for pool in ElementTree.parse(streaming["spark.scheduler.allocation.file"]).getroot()
+    }
+    assert Path(streaming["spark.scheduler.allocation.file"]) == FAIR_SCHEDULER_CONFIG
+    assert pools[BACKGROUND_POOL] == 0
+    assert pools[BRONZE_POOL] >= (os.cpu_count() or 1)
