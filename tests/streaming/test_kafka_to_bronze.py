@@ -223,5 +223,8 @@ def test_continuous_job_compacts_bronze_beside_the_stream(
     assert optimizes, "the job never compacted bronze"
     # Made by the job, not by Delta's auto compaction inside one of the stream's commits.
     assert {row.operationParameters.get("auto") for row in optimizes} == {"false"}
+    # Each micro-batch is one file, whatever the topic's partitions (records spread over 3).
+    writes = table.history().where("operation = 'WRITE'").collect()
+    assert writes and {row.operationMetrics["numFiles"] for row in writes} == {"1"}
     job.run_available_now(settings, spark=stream_spark, realtime=False)
     assert_exactly_once(bronze(stream_spark, settings, "pin"), sent)
