@@ -99,6 +99,12 @@ class Settings(BaseSettings):
         default=120, description="How late a record may arrive and still update its window."
     )
     stream_realtime_trigger_seconds: float = 5.0
+    stream_realtime_partitions: int = Field(
+        default=1,
+        ge=1,
+        description="Shuffle and state partitions of the real-time metric queries. Fixed in "
+        "their checkpoint on the first run; raise it on a cluster with a high event rate.",
+    )
     stream_compact_seconds: float = Field(
         default=300.0,
         description="While `pinlake stream` runs continuously, compact the bronze tables' small "

@@ -226,6 +226,11 @@ class MergeWindows:
 def realtime_stream_writers(spark: SparkSession, settings: Settings) -> dict[str, DataStreamWriter]:
     """The configured, not yet started, metric queries by name (trigger set by the caller)."""
     ensure_realtime_tables(spark, settings)
+    # A session of its own (same Spark context) with its own shuffle partitions: the
+    # windows of a micro-batch are few, and each state-store and MERGE task costs a
+    # fixed slice of CPU that the bronze appends need more.
+    spark = spark.newSession()
+    spark.conf.set("spark.sql.shuffle.partitions", str(settings.stream_realtime_partitions))
     writers = {}
     for table in TABLES:
         writers[table.name] = (
