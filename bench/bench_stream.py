@@ -309,16 +309,17 @@ def freshness(spark: Any, settings: Settings, rate: int, seconds: float, warmup:
         f"{warmup:.0f} s warm-up; ack -> readable in bronze: p50 {p50:.2f} s, p95 {p95:.2f} s, "
         f"max {latencies[-1]:.2f} s (target p95 <= 3 s: {'met' if p95 <= 3 else 'MISSED'})"
     )
-    print("    micro-batches with records, per query (ms: median / p95 / max):")
+    print("    bronze micro-batches with records, per query (ms: median / p95 / max):")
     for line in durations:
         print(f"      {line}")
 
 
 def batch_durations(spark: Any, since: float) -> list[str]:
-    """Where each running query spent its micro-batches that had records, after ``since``.
+    """Where each query of this session spent its micro-batches with records, after ``since``.
 
     From the queries' own progress reports: ``triggerExecution`` is the whole batch,
-    ``addBatch`` the write (for bronze: the Delta append).
+    ``addBatch`` the write (the Delta append). The metric queries run in a session of
+    their own (``streaming.realtime``), so only the bronze queries are listed.
     """
     lines = []
     for query in sorted(spark.streams.active, key=lambda q: q.name):
