@@ -192,7 +192,7 @@ def run_continuous(
     stop = stop or threading.Event()
     compact_beside = settings.stream_compact_seconds > 0
     writers = kafka_to_bronze.bronze_stream_writers(
-        spark, settings, compact_in_commit=not compact_beside, one_file_per_batch=True
+        spark, settings, compact_in_commit=not compact_beside, continuous=True
     )
     bronze_queries = {
         kind: writer.stream.trigger(

@@ -157,13 +157,17 @@ class BronzeAppender:
     kind: str
     compact_in_commit: bool = True
     """False: Delta's auto compaction is off for these appends (the job compacts beside them)."""
-    one_file_per_batch: bool = False
-    """True: each micro-batch is written by one task as one file, whatever its partitions.
+    continuous: bool = False
+    """True for the continuous job, whose batches are small and share the cores:
 
-    For the continuous job, whose batches are small: a writing task costs tens of
-    milliseconds of fixed work (code generation for the Delta statistics and the
-    Parquet writer), which at one task per Kafka partition was most of the job's CPU
-    at 1,000 events/s. A catch-up keeps one task per partition, for parallelism.
+    * Each micro-batch is written by one task as one file, whatever its partitions: a
+      writing task costs tens of milliseconds of fixed work (code generation for the
+      Delta statistics and the Parquet writer), which at one task per Kafka partition
+      was most of the job's CPU at 1,000 events/s.
+    * Its Spark jobs run in the ``bronze`` scheduler pool, offered every free core
+      before the metric queries and the compaction.
+
+    A catch-up (``--available-now``) keeps one task per partition, for parallelism.
     """
     replayed: int | None = None
     """The batch this start replays (:func:`pending_batch`), which may have landed already."""
@@ -171,7 +175,8 @@ class BronzeAppender:
     """Replayed batches found in bronze: they landed nothing this time."""
 
     def __call__(self, batch: DataFrame, batch_id: int) -> None:
-        use_pool(batch.sparkSession, BRONZE_POOL)
+        if self.continuous:
+            use_pool(batch.sparkSession, BRONZE_POOL)
         path = str(self.settings.bronze_path(self.kind))
         if batch_id != self.replayed:
             self._append(batch, batch_id, path)
@@ -193,7 +198,7 @@ class BronzeAppender:
         before = conf.get(AUTO_COMPACT, None)
         if not self.compact_in_commit:
             conf.set(AUTO_COMPACT, "false")  # the session setting wins over the table's
-        if self.one_file_per_batch:
+        if self.continuous:
             batch = batch.coalesce(1)
         try:
             (
@@ -259,7 +264,7 @@ def bronze_stream_writers(
     settings: Settings,
     *,
     compact_in_commit: bool = True,
-    one_file_per_batch: bool = False,
+    continuous: bool = False,
 ) -> dict[str, BronzeWriter]:
     """The configured, not yet started, query of each kind (trigger set by the caller)."""
     bronze.ensure_bronze_tables(spark, settings)
@@ -267,9 +272,7 @@ def bronze_stream_writers(
     writers = {}
     for kind in STREAM_KINDS:
         replayed = pending_batch(Path(checkpoint_location(settings, kind)))
-        appender = BronzeAppender(
-            settings, kind, compact_in_commit, one_file_per_batch, replayed=replayed
-        )
+        appender = BronzeAppender(settings, kind, compact_in_commit, continuous, replayed=replayed)
         stream = (
             read_kafka(spark, settings, kind)
             .writeStream.queryName(f"{QUERY_PREFIX}{kind}")

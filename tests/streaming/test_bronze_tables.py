@@ -125,7 +125,7 @@ def test_the_continuous_stream_compacts_beside_its_commits(
     from delta.tables import DeltaTable
 
     bronze.ensure_bronze_tables(stream_spark, home_settings)
-    append = BronzeAppender(home_settings, "pin", compact_in_commit=False)
+    append = BronzeAppender(home_settings, "pin", compact_in_commit=False, continuous=True)
     batches = 6
     for batch_id in range(batches):
         append(bronze.conform(pin_rows(stream_spark, batch_id * 50, 50)), batch_id)
