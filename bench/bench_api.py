@@ -42,7 +42,8 @@ from confluent_kafka import Consumer, Producer, TopicPartition
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from ingestion import kafka_stack
+from throwaway_topics import throwaway_topics
+
 from ingestion.api.intake import encode_json
 from ingestion.producer import record_key
 from orchestration.settings import Settings, get_settings
@@ -307,7 +308,12 @@ def main() -> None:
     args = parser.parse_args()
 
     settings = get_settings().model_copy(update={"kafka_topic_prefix": f"bench-{int(time.time())}"})
-    kafka_stack.ensure_topics(settings)
+    with throwaway_topics(settings):
+        run(args, settings)
+
+
+def run(args: argparse.Namespace, settings: Settings) -> None:
+    """The direct producer, the API's runs, the direct producer again; then the figures."""
     topic = settings.topic("pin")
     records = [pin(i) for i in range(max(args.records, args.single))]
     batched = records[: args.records]

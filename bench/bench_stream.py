@@ -46,6 +46,8 @@ from confluent_kafka.admin import AdminClient
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from throwaway_topics import throwaway_topics
+
 from ingestion import kafka_stack
 from orchestration.settings import Settings, get_settings
 from streaming import job
@@ -361,15 +363,15 @@ def main() -> None:
                 catch = settings.model_copy(
                     update={"kafka_topic_prefix": prefix, "home": Path(home) / "a"}
                 )
-                kafka_stack.ensure_topics(catch)
-                catch_up(spark, catch, args.records)
+                with throwaway_topics(catch):
+                    catch_up(spark, catch, args.records)
             if args.skip != "b":
                 prefix = f"bench-stream-{int(time.time())}-b"
                 fresh = settings.model_copy(
                     update={"kafka_topic_prefix": prefix, "home": Path(home) / "b"}
                 )
-                kafka_stack.ensure_topics(fresh)
-                freshness(spark, fresh, args.rate, args.seconds, args.warmup)
+                with throwaway_topics(fresh):
+                    freshness(spark, fresh, args.rate, args.seconds, args.warmup)
             spark.stop()
     print(f"load average at the end: {os.getloadavg()[0]:.1f}")
 
