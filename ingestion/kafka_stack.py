@@ -26,8 +26,8 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from confluent_kafka import KafkaError, KafkaException
-from confluent_kafka.admin import AdminClient, NewTopic
+from confluent_kafka import KafkaError, KafkaException, TopicPartition
+from confluent_kafka.admin import AdminClient, NewTopic, OffsetSpec
 
 from orchestration import jvm
 from orchestration.settings import RECORD_KINDS, Settings
@@ -397,8 +397,27 @@ def _topic_partitions(admin: AdminClient, timeout_s: float) -> dict[str, int]:
     }
 
 
+def _partitions_serving(admin: AdminClient, partitions: dict[str, int]) -> KafkaException | None:
+    """None when every partition's leader answers an offsets request, else the first error.
+
+    A new topic shows up in the metadata a moment before its leader serves it: until then
+    reads and offset lookups fail with NOT_LEADER_FOR_PARTITION.
+    """
+    requests = {
+        TopicPartition(topic, partition): OffsetSpec.latest()
+        for topic, count in partitions.items()
+        for partition in range(count)
+    }
+    for future in admin.list_offsets(requests, request_timeout=5).values():
+        try:
+            future.result()
+        except KafkaException as error:
+            return error
+    return None
+
+
 def ensure_topics(settings: Settings, timeout_s: float = 30.0) -> list[str]:
-    """Create the missing pipeline topics and wait until each has its leaders.
+    """Create the missing pipeline topics and wait until every partition's leader serves it.
 
     Works for the local broker and for a managed cluster alike (the client settings
     carry SASL/SSL); replication follows the cluster's default. Existing topics are
@@ -419,7 +438,11 @@ def ensure_topics(settings: Settings, timeout_s: float = 30.0) -> list[str]:
             continue
         missing = [topic for topic in wanted if topic not in existing]
         if not missing:
-            return created
+            last_error = _partitions_serving(admin, {topic: existing[topic] for topic in wanted})
+            if last_error is None:
+                return created
+            time.sleep(0.2)
+            continue
         futures = admin.create_topics(
             [NewTopic(topic, num_partitions=settings.kafka_partitions) for topic in missing],
             operation_timeout=10,

@@ -159,6 +159,32 @@ def test_managed_cluster_only_gets_its_topics(
     assert kafka_stack.ensure_topics(managed) == [], "existing topics are not created again"
 
 
+def test_new_topics_are_served_as_soon_as_ensure_topics_returns(kafka_settings: Settings) -> None:
+    """Offsets can be read from every partition of topics just created.
+
+    The metadata names a new partition's leader a moment before that leader serves it; a
+    CI run once failed reading offsets in that window.
+    """
+    from confluent_kafka import Consumer, TopicPartition
+
+    consumer = Consumer({**kafka_settings.kafka_client_config(), "group.id": "test-served"})
+    try:
+        for _ in range(3):
+            fresh = kafka_settings.model_copy(
+                update={"kafka_topic_prefix": f"served{uuid.uuid4().hex[:8]}"}
+            )
+            created = kafka_stack.ensure_topics(fresh)
+            assert sorted(created) == sorted(kafka_stack.wanted_topics(fresh))
+            for topic in created:
+                for partition in range(fresh.kafka_partitions):
+                    low, high = consumer.get_watermark_offsets(
+                        TopicPartition(topic, partition), timeout=5
+                    )
+                    assert (low, high) == (0, 0)
+    finally:
+        consumer.close()
+
+
 def test_failed_start_explains_itself_with_the_log_tail(fresh_kafka_settings: Settings) -> None:
     broken = fresh_kafka_settings.model_copy(update={"kafka_heap": "lots"})
 
