@@ -58,6 +58,7 @@ def export_environment(settings: Settings) -> None:
     os.environ["PINLAKE_SPARK_MASTER"] = settings.spark_master
     os.environ["PINLAKE_SPARK_DRIVER_MEMORY"] = settings.spark_driver_memory
     os.environ["PINLAKE_SPARK_SHUFFLE_PARTITIONS"] = str(settings.spark_shuffle_partitions)
+    os.environ["PINLAKE_DELTA_SNAPSHOT_PARTITIONS"] = str(settings.delta_snapshot_partitions)
     os.environ["PINLAKE_DBT_TARGET"] = settings.dbt_target
 
 

@@ -42,6 +42,15 @@ class Settings(BaseSettings):
     spark_master: str = "local[*]"
     spark_driver_memory: str = "4g"
     spark_shuffle_partitions: int = 4
+    delta_snapshot_partitions: int = Field(
+        default=1,
+        description=(
+            "Tasks Delta uses to rebuild a table's state from its log (Delta's default: 50). "
+            "Every query on a table runs a job over that state, and each task generates code "
+            "for Delta's wide action schema: one task suits a local lakehouse's small logs; "
+            "raise it for tables of millions of files."
+        ),
+    )
     spark_pinned_jars: bool = Field(
         default=True,
         description=(

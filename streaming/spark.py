@@ -49,9 +49,7 @@ def spark_conf(settings: Settings, *, catalog: bool) -> dict[str, str]:
         "spark.sql.extensions": "io.delta.sql.DeltaSparkSessionExtension",
         "spark.sql.catalog.spark_catalog": "org.apache.spark.sql.delta.catalog.DeltaCatalog",
         "spark.sql.shuffle.partitions": str(settings.spark_shuffle_partitions),
-        # Delta rebuilds a table's snapshot with 50 tasks by default: far too many for
-        # the small logs of a local lakehouse on a few cores
-        "spark.databricks.delta.snapshotPartitions": str(settings.spark_shuffle_partitions),
+        "spark.databricks.delta.snapshotPartitions": str(settings.delta_snapshot_partitions),
         "spark.sql.session.timeZone": "UTC",
         # OPTIMIZE (`streaming.bronze.compact`) bins small files into 128 MiB ones and
         # leaves files above 64 MiB alone, as Delta's auto compaction does.

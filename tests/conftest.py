@@ -242,9 +242,6 @@ def spark(lakehouse_settings: Settings) -> Iterator[Any]:
 
     with metastore_lock(lakehouse_settings, "pytest"):
         session = build_session(lakehouse_settings, catalog=True)
-        # a tiny lakehouse: Delta's default 50 partitions to rebuild a table's state turn
-        # every dbt test on a handful of rows into 50 tasks
-        session.conf.set("spark.databricks.delta.snapshotPartitions", "2")
         try:
             yield session
         finally:

@@ -79,6 +79,7 @@ def dbt_env(settings: Settings) -> dict[str, str]:
         "PINLAKE_SPARK_MASTER": settings.spark_master,
         "PINLAKE_SPARK_DRIVER_MEMORY": settings.spark_driver_memory,
         "PINLAKE_SPARK_SHUFFLE_PARTITIONS": str(settings.spark_shuffle_partitions),
+        "PINLAKE_DELTA_SNAPSHOT_PARTITIONS": str(settings.delta_snapshot_partitions),
         "PINLAKE_DBT_TARGET": settings.dbt_target,
     }
 
