@@ -23,12 +23,14 @@ from pathlib import Path
 from summarize import main as summarize
 
 LANES: tuple[tuple[str, ...], ...] = (
-    ("tests/orchestration", "tests/docs", "tests/ingestion"),
-    ("tests/dbt", "tests/streaming", "tests/end_to_end"),
+    ("tests/dbt", "tests/orchestration"),
+    ("tests/streaming", "tests/docs", "tests/ingestion", "tests/end_to_end"),
 )
-"""Longest folders first; the two lanes take about as long as each other. Only the Airflow
-DAG's test (tests/orchestration) runs dbt in the checkout (its ``target/``); every other
-dbt run has target and log folders of its own, so any two folders can run side by side."""
+"""Longest folders first; the two lanes take about as long as each other. The two folders
+with `slowest` tests (the Airflow DAG's day in tests/orchestration, tests/end_to_end) are
+in different lanes, so `make test-slowest` runs them side by side. Only the DAG's day runs
+dbt in the checkout (its ``target/``); every other dbt run has target and log folders of
+its own, so any two folders can run side by side."""
 
 NO_TESTS_COLLECTED = 5
 """pytest's exit code when a marker filter leaves a folder with nothing to run."""

@@ -163,6 +163,7 @@ def day_settings(
 
 
 @pytest.mark.slow
+@pytest.mark.slowest
 @pytest.mark.kafka
 @pytest.mark.spark
 @pytest.mark.timeout(2400)
