@@ -62,16 +62,19 @@ def served(settings: Settings) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
         env=environment,
     )
     url = f"http://127.0.0.1:{port}"
+    # Ready means both workers answer: the first one up serves every connection until the
+    # second has bound its socket (on a loaded machine that took seconds in CI).
+    answering: set[int] = set()
     deadline = time.monotonic() + 60
-    while True:
-        try:
+    while len(answering) < 2:
+        try:  # a new connection per call, so the kernel may pick either socket
             if httpx.get(f"{url}/readyz", timeout=5).status_code == 200:
-                break
+                answering.add(httpx.get(f"{url}/healthz", timeout=5).json()["pid"])
         except httpx.TransportError:
             pass
         assert process.poll() is None, "pinlake api exited while starting"
-        assert time.monotonic() < deadline, "pinlake api was not ready within 60 s"
-        time.sleep(0.2)
+        assert time.monotonic() < deadline, f"workers {answering} of 2 answered within 60 s"
+        time.sleep(0.1)
     try:
         yield process, url
     finally:
