@@ -54,6 +54,14 @@ TABLE_PROPERTIES: dict[str, str] = {
     # stall of the stream every 10 seconds. Readers then replay at most 100 small JSON
     # commits instead of 10 (measured: freshness p95 7.7 s -> 5.9 s).
     "delta.checkpointInterval": "100",
+    # The payload is a different JSON text in every row, so Parquet's dictionary for it
+    # always overflows and falls back to plain encoding after the work is done, and its
+    # min/max and size statistics skip nothing. Delta hands table properties to the
+    # Parquet writer, so every writer of the table (stream, batch load, OPTIMIZE) skips
+    # them: 7% less CPU per record in a warm catch-up (10.2 -> 9.5 s, 1M records).
+    "parquet.enable.dictionary#payload": "false",
+    "parquet.column.statistics.enabled#payload": "false",
+    "parquet.size.statistics.enabled#payload": "false",
 }
 """Properties of every bronze table, set by :func:`ensure_bronze_tables` before any write."""
 

@@ -81,6 +81,31 @@ def pin_rows(spark: Any, first: int, count: int) -> Any:
     )
 
 
+def test_the_payload_is_written_without_dictionary_or_statistics(
+    stream_spark: Any, home_settings: Settings
+) -> None:
+    """The table's per-column Parquet settings reach the files; other columns keep theirs."""
+    import pyarrow.parquet as pq
+
+    bronze.ensure_bronze_tables(stream_spark, home_settings)
+    bronze.append(pin_rows(stream_spark, 0, 50), home_settings, "pin")
+
+    files = sorted(home_settings.bronze_path("pin").glob("*.parquet"))
+    assert files
+    for file in files:
+        row_group = pq.ParquetFile(file).metadata.row_group(0)
+        columns = {
+            row_group.column(i).path_in_schema: row_group.column(i)
+            for i in range(row_group.num_columns)
+        }
+        payload = columns["payload"]
+        assert not payload.has_dictionary_page
+        assert payload.statistics is None or not payload.statistics.has_min_max
+        source = columns["record_source"]
+        assert source.has_dictionary_page
+        assert source.statistics is not None and source.statistics.has_min_max
+
+
 def metric_posts(spark: Any, settings: Settings) -> int:
     """Run the real-time queries over what bronze holds; the posts they counted."""
     queries = [
