@@ -5,7 +5,8 @@ Steps, in order, each stopping the run when it fails:
 1. catch-up: the streaming job in available-now mode lands everything pending in
    Kafka into bronze (exactly once, so a re-run after a failure lands nothing twice);
 2. ``dbt source freshness``: stale sources warn, they never fail the day;
-3. ``dbt build``: models, seeds and tests (staging merges only new bronze rows);
+3. ``dbt build``: models, seeds and data tests (staging merges only new bronze rows);
+   unit tests stay out of the daily run (:func:`dbt_runner.production_build_args`);
 4. ``dbt docs generate``: the catalog and lineage for ``pinlake docs``.
 
 Everything runs on one Spark session holding the local metastore.
@@ -58,7 +59,7 @@ def run_daily(
 
         dbt_steps: list[tuple[str, list[str], bool]] = [
             ("source freshness", ["source", "freshness"], False),
-            ("dbt build", ["build"], True),
+            ("dbt build", dbt_runner.production_build_args(), True),
             ("docs generate", ["docs", "generate"], True),
         ]
         for name, args, must_pass in dbt_steps:

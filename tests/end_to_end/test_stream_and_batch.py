@@ -251,6 +251,14 @@ def test_rerun_lands_every_record_once(day: Day, streamed: dict[str, Counter[str
     assert sorted(posts) == sorted(set(day.sent))
 
 
+def test_daily_build_runs_the_data_tests_and_leaves_unit_tests_out(day: Day) -> None:
+    output = succeeded(day.rerun).stdout + day.rerun.stderr
+    lines = output.splitlines()
+    builds = [line for line in lines if "Finished running" in line and "model" in line]
+    assert len(builds) == 1, output[-3000:]
+    assert "data test" in builds[0] and "unit test" not in builds[0], builds[0]
+
+
 # --- the batch path on the same posts ----------------------------------------------------
 
 

@@ -81,6 +81,8 @@ def test_task_graph_is_catch_up_then_one_build_then_docs(airflow_home: Path) -> 
     builds = [task for task in dag.tasks if isinstance(task, DbtProducerWatcherOperator)]
     assert [task.task_id for task in builds] == ["dbt.dbt_producer_watcher"]
     assert builds[0].base_cmd == ["build"]
+    # the daily build leaves unit tests out, as `pinlake daily` does
+    assert builds[0].env["DBT_EXCLUDE_RESOURCE_TYPES"] == "unit_test"
     assert builds[0].retries == 0
     assert tasks["catch_up"].upstream_task_ids == set()
     assert tasks["dbt.dbt_producer_watcher"].upstream_task_ids == {"catch_up"}
