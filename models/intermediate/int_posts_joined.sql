@@ -1,3 +1,7 @@
+-- A table, unlike the other intermediate models (views): the join is the build's most
+-- expensive query, and fct_posts and the two int_posts_* views read it.
+{{ config(materialized="table") }}
+
 with
 
 pins as (
