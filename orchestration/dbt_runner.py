@@ -27,6 +27,11 @@ def production_build_args() -> list[str]:
     return ["build", "--exclude-resource-type", *PRODUCTION_EXCLUDED_RESOURCE_TYPES]
 
 
+def production_env() -> dict[str, str]:
+    """The same exclusion as dbt's environment variable, for a dbt run in a subprocess."""
+    return {"DBT_EXCLUDE_RESOURCE_TYPES": " ".join(PRODUCTION_EXCLUDED_RESOURCE_TYPES)}
+
+
 @dataclass
 class DbtOutcome:
     """What a dbt command did: node counts by resource type and status, and the failures."""

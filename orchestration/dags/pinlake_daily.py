@@ -84,11 +84,6 @@ def dbt_env(settings: Settings) -> dict[str, str]:
     }
 
 
-def production_env() -> dict[str, str]:
-    """dbt's own switch for what the daily build leaves out (see ``dbt_runner``)."""
-    return {"DBT_EXCLUDE_RESOURCE_TYPES": " ".join(dbt_runner.PRODUCTION_EXCLUDED_RESOURCE_TYPES)}
-
-
 def pinlake_command(*args: str) -> str:
     """A shell command running the ``pinlake`` CLI of this virtualenv."""
     return shlex.join([str(BIN_DIR / "pinlake"), *args])
@@ -122,7 +117,7 @@ def build_dag(settings: Settings) -> DAG:
             project_config=ProjectConfig(
                 dbt_project_path=REPO_ROOT,
                 install_dbt_deps=False,
-                env_vars={**env, **production_env()},
+                env_vars={**env, **dbt_runner.production_env()},
             ),
             profile_config=ProfileConfig(
                 profile_name="pinlake",
