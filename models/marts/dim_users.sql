@@ -16,7 +16,8 @@ users as (
         max(date_joined) as date_joined,
         year(max(date_joined)) as join_year,
         max(age) as age,
-        count(distinct ind) as number_of_posts
+        -- int_users_identified has one row per ind (tested), so this counts distinct posts
+        count(ind) as number_of_posts
     from user_records
     where user_id is not null
     group by user_id
