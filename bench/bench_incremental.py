@@ -12,10 +12,11 @@ Prints each figure, the time per layer of both builds (from dbt's run_results.js
 the ratio incremental / full (target: at most 25%).
 
 Only staging is incremental; intermediate models, marts, seeds and every test run in
-full in both builds, so they bound the ratio from below. Measured at 200,000 posts on
-the shared 2-core machine (load average 4-8): full 107 s, incremental 175 s (a test
-run shared the cores part of the time), staging models 27 s full vs 22 s incremental:
-the build is dominated by dbt's per-node cost over 129 nodes, not by parsing JSON.
+full in both builds, so they bound the ratio from below. Measured on the 2-core machine
+on 2026-12-05 at 1,000,000 posts: incremental 101.6 s, full 115.4 s (88%); the staging
+models took 7.7 s vs 29.7 s, the intermediate models and marts with their tests 68 s
+vs 63 s. At 200,000 posts (2026-12-04) the ratio was 96%: there the build is mostly
+dbt's per-node cost over ~130 nodes, not parsing JSON.
 
     .venv/bin/python bench/bench_incremental.py              # 200,000 posts
     .venv/bin/python bench/bench_incremental.py --posts 1000000
