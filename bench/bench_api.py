@@ -17,8 +17,9 @@ comes from ``--clients`` separate processes, each holding keep-alive connections
 speaking plain HTTP/1.1 over asyncio streams: an httpx client costs more CPU per request
 than the API itself and would measure the client. Every figure counts only records
 Kafka acknowledged, and the topic's end offsets are checked to have grown by exactly
-that many. The broker comes from the settings (``pinlake stack up`` starts a local one);
-topics get their own ``bench-<time>`` prefix so runs do not mix.
+that many. The broker comes from the settings when it answers (``pinlake stack up``
+starts the local one); otherwise the benchmark starts a temporary broker of its own.
+Topics get their own ``bench-<time>`` prefix so runs do not mix, and are deleted after.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ import multiprocessing
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -42,6 +44,7 @@ from confluent_kafka import Consumer, Producer, TopicPartition
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench_broker import broker
 from throwaway_topics import throwaway_topics
 
 from ingestion.api.intake import encode_json
@@ -307,9 +310,12 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=18082)
     args = parser.parse_args()
 
-    settings = get_settings().model_copy(update={"kafka_topic_prefix": f"bench-{int(time.time())}"})
-    with throwaway_topics(settings):
-        run(args, settings)
+    with tempfile.TemporaryDirectory(prefix="bench-api-") as home:
+        base = get_settings().model_copy(
+            update={"home": Path(home), "kafka_topic_prefix": f"bench-{int(time.time())}"}
+        )
+        with broker(base) as settings, throwaway_topics(settings):
+            run(args, settings)
 
 
 def run(args: argparse.Namespace, settings: Settings) -> None:

@@ -27,28 +27,24 @@ import argparse
 import asyncio
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from statistics import quantiles
 from typing import Any
 
 import httpx
-from confluent_kafka import KafkaException, Producer
-from confluent_kafka.admin import AdminClient
+from confluent_kafka import Producer
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench_broker import broker, free_port
 from throwaway_topics import throwaway_topics
 
-from ingestion import kafka_stack
 from orchestration.settings import Settings, get_settings
 from streaming import job
 from streaming.bronze import bronze_schema, ensure_bronze_tables
@@ -56,12 +52,6 @@ from streaming.spark import build_session
 
 KINDS = ("pin", "geo", "user")
 REQUEST_RECORDS = 50
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def record(kind: str, ind: int) -> dict[str, Any]:
@@ -96,31 +86,6 @@ def record(kind: str, ind: int) -> dict[str, Any]:
         "age": 36,
         "date_joined": "2015-10-31T11:13:04",
     }
-
-
-@contextmanager
-def broker(settings: Settings) -> Iterator[Settings]:
-    """The configured broker if it answers, else a temporary local one on free ports."""
-    try:
-        AdminClient(settings.kafka_client_config()).list_topics(timeout=5)
-        reachable = True
-    except KafkaException:
-        reachable = False
-    if reachable:
-        yield settings
-        return
-    local = settings.model_copy(
-        update={
-            "kafka_bootstrap": f"127.0.0.1:{free_port()}",
-            "kafka_controller_port": free_port(),
-            "kafka_local_broker": True,
-        }
-    )
-    kafka_stack.up(local)
-    try:
-        yield local
-    finally:
-        kafka_stack.down(local)
 
 
 def produce_direct(settings: Settings, total: int) -> float:
