@@ -311,10 +311,10 @@ def main() -> None:
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="bench-api-") as home:
-        base = get_settings().model_copy(
-            update={"home": Path(home), "kafka_topic_prefix": f"bench-{int(time.time())}"}
+        configured = get_settings().model_copy(
+            update={"kafka_topic_prefix": f"bench-{int(time.time())}"}
         )
-        with broker(base) as settings, throwaway_topics(settings):
+        with broker(configured, Path(home)) as settings, throwaway_topics(settings):
             run(args, settings)
 
 

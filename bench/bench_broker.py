@@ -11,6 +11,7 @@ from __future__ import annotations
 import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from ingestion import kafka_stack
 from orchestration.settings import Settings
@@ -23,15 +24,18 @@ def free_port() -> int:
 
 
 @contextmanager
-def broker(settings: Settings) -> Iterator[Settings]:
-    """The configured broker if it answers, else a temporary local one on free ports.
+def broker(configured: Settings, home: Path) -> Iterator[Settings]:
+    """The run's settings under ``home``, with the configured broker if it answers, else
+    with a temporary local one on free ports whose data lives under ``home``.
 
-    The temporary broker keeps its data under ``settings.home``: pass a run's own home.
+    The probe uses the configured settings: a local broker started by ``pinlake stack
+    up`` is known by its pid file under the configured home, not the run's.
     """
-    if kafka_stack.status(settings).reachable:
-        yield settings
+    run = configured.model_copy(update={"home": home})
+    if kafka_stack.status(configured).reachable:
+        yield run
         return
-    local = settings.model_copy(
+    local = run.model_copy(
         update={
             "kafka_bootstrap": f"127.0.0.1:{free_port()}",
             "kafka_controller_port": free_port(),

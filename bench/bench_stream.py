@@ -318,26 +318,27 @@ def main() -> None:
     args = parser.parse_args()
 
     load = os.getloadavg()[0]
-    with tempfile.TemporaryDirectory(prefix="bench-stream-") as home:
-        base = get_settings().model_copy(update={"home": Path(home)})
-        with broker(base) as settings:
-            spark = build_session(settings, catalog=False)
-            print(f"broker {settings.kafka_bootstrap}, {os.cpu_count()} cores, load {load:.1f}")
-            if args.skip != "a":
-                prefix = f"bench-stream-{int(time.time())}-a"
-                catch = settings.model_copy(
-                    update={"kafka_topic_prefix": prefix, "home": Path(home) / "a"}
-                )
-                with throwaway_topics(catch):
-                    catch_up(spark, catch, args.records)
-            if args.skip != "b":
-                prefix = f"bench-stream-{int(time.time())}-b"
-                fresh = settings.model_copy(
-                    update={"kafka_topic_prefix": prefix, "home": Path(home) / "b"}
-                )
-                with throwaway_topics(fresh):
-                    freshness(spark, fresh, args.rate, args.seconds, args.warmup)
-            spark.stop()
+    with (
+        tempfile.TemporaryDirectory(prefix="bench-stream-") as home,
+        broker(get_settings(), Path(home)) as settings,
+    ):
+        spark = build_session(settings, catalog=False)
+        print(f"broker {settings.kafka_bootstrap}, {os.cpu_count()} cores, load {load:.1f}")
+        if args.skip != "a":
+            prefix = f"bench-stream-{int(time.time())}-a"
+            catch = settings.model_copy(
+                update={"kafka_topic_prefix": prefix, "home": Path(home) / "a"}
+            )
+            with throwaway_topics(catch):
+                catch_up(spark, catch, args.records)
+        if args.skip != "b":
+            prefix = f"bench-stream-{int(time.time())}-b"
+            fresh = settings.model_copy(
+                update={"kafka_topic_prefix": prefix, "home": Path(home) / "b"}
+            )
+            with throwaway_topics(fresh):
+                freshness(spark, fresh, args.rate, args.seconds, args.warmup)
+        spark.stop()
     print(f"load average at the end: {os.getloadavg()[0]:.1f}")
 
 
