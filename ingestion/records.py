@@ -15,11 +15,14 @@ own record, and fields the models do not know are kept.
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Callable
 from datetime import datetime
+from functools import reduce
 from typing import Annotated, Any, NamedTuple
 
+import msgspec
 from pydantic import (
     BaseModel,
     BeforeValidator,
@@ -322,6 +325,58 @@ def fast_post_key(kind: str, record: dict[str, Any]) -> int | None:
             return None
     if plan.index >= 0 and values[plan.index] is not None:
         index = _fast_key(values[plan.index])
+        if index is None or (ind is not None and index != ind):
+            return None
+    return ind if ind is not None else index
+
+
+def _shape(kind: str) -> type[msgspec.Struct]:
+    """A msgspec struct of the kind's known fields, each typed with what its rule may let in.
+
+    A field whose rule has a check is also typed ``str``: the check then looks at the
+    string (digits, a number, an ISO datetime) after decoding.
+    """
+    fields: list[tuple[str, Any, None]] = [
+        ("ind", int | str | None, None),
+        ("index", int | str | None, None),
+    ]
+    for name, (allowed, check) in _FAST_RULES[kind].items():
+        types = allowed | {str} if check is not None else allowed
+        fields.append((name, reduce(operator.or_, sorted(types, key=str)), None))
+    return msgspec.defstruct(f"{kind.title()}Shape", fields, forbid_unknown_fields=True)
+
+
+_SHAPES = {kind: msgspec.json.Decoder(_shape(kind)) for kind in _FAST_RULES}
+_CHECKED = {
+    kind: tuple((name, allowed, check) for name, (allowed, check) in rules.items() if check)
+    for kind, rules in _FAST_RULES.items()
+}
+
+
+def fast_post_key_json(kind: str, data: bytes) -> int | None:
+    """:func:`fast_post_key` for a record still in its JSON bytes, without building a dict.
+
+    The record is decoded into the kind's msgspec struct, which checks each field's JSON
+    type in C; the few values whose type alone does not settle them are then checked as
+    :func:`fast_post_key` does. Like it, this only ever accepts: anything doubtful (not
+    an object, a wrong type, no post key, a field the kind does not name) returns
+    ``None`` and the model decides, and explains, and keeps the extra fields.
+    """
+    try:
+        shape = _SHAPES[kind].decode(data)
+    except msgspec.DecodeError:
+        return None
+    for name, allowed, check in _CHECKED[kind]:
+        value = getattr(shape, name)
+        if type(value) not in allowed and not check(value):
+            return None
+    ind = index = None
+    if shape.ind is not None:
+        ind = _fast_key(shape.ind)
+        if ind is None:
+            return None
+    if shape.index is not None:
+        index = _fast_key(shape.index)
         if index is None or (ind is not None and index != ind):
             return None
     return ind if ind is not None else index

@@ -28,6 +28,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any, NamedTuple, NoReturn
 
+import msgspec
 import orjson
 from fastapi import Request
 
@@ -49,12 +50,27 @@ from ingestion.api.errors import (
 )
 from ingestion.api.metrics import ApiMetrics
 from ingestion.producer import BrokerUnavailable, IngestProducer, OutgoingRecord, record_key
-from ingestion.records import InvalidRecord, validate_record
+from ingestion.records import InvalidRecord, fast_post_key_json, validate_record
 from ingestion.topics import kind_for_name, unknown_name_message
 from orchestration.settings import Settings
 
 DEADLETTER_KIND = "deadletter"
 _MAX_LISTED_ERRORS = 10
+
+
+class SentRecord(msgspec.Struct):
+    """A Kafka REST record (an element of ``records``) with its value and key still in the
+    client's JSON bytes: decoding the envelope this way builds no object per field."""
+
+    value: msgspec.Raw
+    key: msgspec.Raw | None = None
+
+    def as_sent(self) -> dict[str, Any]:
+        """The element as a decoded value, for its dead letter."""
+        sent = {"value": parse_json(bytes(self.value))}
+        if self.key is not None:
+            sent["key"] = parse_json(bytes(self.key))
+        return sent
 
 
 class Candidate(NamedTuple):
@@ -205,7 +221,14 @@ class Intake:
     async def read_json(
         self, request: Request, ctx: RequestContext, media_types: frozenset[str | None]
     ) -> tuple[bytes, Any]:
-        """The body and its parsed JSON, after the checks that need no JSON.
+        """The body and its parsed JSON, after the checks that need no JSON."""
+        body = await self.read_body(request, ctx, media_types)
+        return body, await self.parse(ctx, body)
+
+    async def read_body(
+        self, request: Request, ctx: RequestContext, media_types: frozenset[str | None]
+    ) -> bytes:
+        """The body, after the checks that need no JSON.
 
         Size, emptiness, media type and topic name come first; each failure is answered
         (and dead-lettered) here.
@@ -245,11 +268,19 @@ class Intake:
             await self.reject_body(
                 ctx, UNKNOWN_TOPIC, unknown_name_message(ctx.name), body, body_bytes=size
             )
+        return body
+
+    async def parse(self, ctx: RequestContext, body: bytes) -> Any:
+        """The body's JSON; a body that is not JSON is answered (and dead-lettered) here."""
         try:
-            return body, parse_json(body)
+            return parse_json(body)
         except (ValueError, UnicodeDecodeError) as error:
             await self.reject_body(
-                ctx, MALFORMED_JSON, f"the body is not valid JSON: {error}", body, body_bytes=size
+                ctx,
+                MALFORMED_JSON,
+                f"the body is not valid JSON: {error}",
+                body,
+                body_bytes=len(body),
             )
 
     async def limit_records(self, ctx: RequestContext, records: Sequence[Any]) -> None:
@@ -291,6 +322,27 @@ class Intake:
                 "(PINLAKE_API_MAX_RECORD_BYTES)",
             )
         return Candidate(position, original, encoded, post_key, headers)
+
+    def check_plain(
+        self,
+        ctx: RequestContext,
+        position: int,
+        original: SentRecord,
+        value: bytes,
+        headers: tuple[tuple[str, bytes], ...] = (),
+    ) -> Candidate | None:
+        """The candidate of a record, still in its JSON bytes, that plainly passes; else ``None``.
+
+        ``None`` sends the whole request the careful way (:meth:`parse`, :meth:`check`),
+        which decides and explains; see :func:`ingestion.records.fast_post_key_json`.
+        """
+        assert ctx.kind is not None
+        if len(value) > self.settings.api_max_record_bytes:
+            return None
+        post_key = fast_post_key_json(ctx.kind, value)
+        if post_key is None:
+            return None
+        return Candidate(position, original, value, post_key, headers)
 
     @staticmethod
     def refuse(position: int, original: Any, problem: Problem, reason: str) -> Candidate:
@@ -351,12 +403,13 @@ class Intake:
 
     def _letter(self, ctx: RequestContext, candidate: Candidate) -> OutgoingRecord:
         assert candidate.problem is not None
+        original = candidate.original
         return deadletters.for_record(
             ctx,
             candidate.problem,
             candidate.message or "",
             candidate.position,
-            candidate.original,
+            original.as_sent() if isinstance(original, SentRecord) else original,
             topic=self.deadletter_topic,
         )
 

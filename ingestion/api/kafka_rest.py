@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import msgspec
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
@@ -23,7 +24,15 @@ from ingestion.api.errors import (
     ApiError,
     Protocol,
 )
-from ingestion.api.intake import Candidate, Intake, Outcome, encode_json, summarize
+from ingestion.api.intake import (
+    Candidate,
+    Intake,
+    Outcome,
+    SentRecord,
+    encode_json,
+    parse_json,
+    summarize,
+)
 from ingestion.api.responses import FastJSONResponse
 from ingestion.api.routing import ProduceRoute
 from ingestion.api.schemas import (
@@ -54,6 +63,57 @@ def _candidate(intake: Intake, ctx: RequestContext, position: int, item: Any) ->
     return intake.check(ctx, position, item, item["value"], headers=headers)
 
 
+class _Envelope(msgspec.Struct):
+    records: list[SentRecord]
+
+
+_ENVELOPE = msgspec.json.Decoder(_Envelope)
+
+
+def _plain_candidates(intake: Intake, ctx: RequestContext, body: bytes) -> list[Candidate] | None:
+    """The candidates of a body whose every record plainly passes, or ``None``.
+
+    The common case: a well-formed request of valid records. The envelope is decoded
+    with each ``value`` left as the bytes the client sent, those bytes are checked where
+    they lie and forwarded to Kafka unchanged. Anything else (no envelope, too many
+    records, one doubtful record, a body that is not UTF-8) returns ``None`` and the
+    request takes the careful way, which answers each problem.
+    """
+    try:
+        body.decode()
+        records = _ENVELOPE.decode(body).records
+    except (msgspec.DecodeError, UnicodeDecodeError):
+        return None
+    if not records or len(records) > intake.settings.api_max_records:
+        return None
+    candidates = []
+    for position, record in enumerate(records):
+        key = record.key
+        headers = (("client-key", encode_json(parse_json(bytes(key)))),) if key is not None else ()
+        candidate = intake.check_plain(ctx, position, record, bytes(record.value), headers)
+        if candidate is None:
+            return None
+        candidates.append(candidate)
+    return candidates
+
+
+async def _careful_candidates(intake: Intake, ctx: RequestContext, body: bytes) -> list[Candidate]:
+    """The candidates of any body: parsed whole, each problem answered or dead-lettered."""
+    payload = await intake.parse(ctx, body)
+    records = payload.get("records") if isinstance(payload, dict) else None
+    if not isinstance(records, list) or not records:
+        await intake.reject_body(
+            ctx,
+            BAD_ENVELOPE,
+            "the body must be an object with a non-empty 'records' array: "
+            '{"records": [{"value": {...}}]}',
+            body,
+            body_bytes=len(body),
+        )
+    await intake.limit_records(ctx, records)
+    return [_candidate(intake, ctx, i, r) for i, r in enumerate(records)]
+
+
 def _offset(outcome: Outcome) -> dict[str, Any]:
     return {
         "partition": outcome.partition,
@@ -81,21 +141,11 @@ def _offset(outcome: Outcome) -> dict[str, Any]:
 async def produce(topic: str, request: Request) -> JSONResponse:
     intake: Intake = request.app.state.intake
     ctx = intake.context(request, Protocol.KAFKA_REST, topic)
-    body, payload = await intake.read_json(request, ctx, MEDIA_TYPES)
-    records = payload.get("records") if isinstance(payload, dict) else None
-    if not isinstance(records, list) or not records:
-        await intake.reject_body(
-            ctx,
-            BAD_ENVELOPE,
-            "the body must be an object with a non-empty 'records' array: "
-            '{"records": [{"value": {...}}]}',
-            body,
-            body_bytes=len(body),
-        )
-    await intake.limit_records(ctx, records)
-    outcomes = await intake.accept(
-        ctx, [_candidate(intake, ctx, i, r) for i, r in enumerate(records)]
-    )
+    body = await intake.read_body(request, ctx, MEDIA_TYPES)
+    candidates = _plain_candidates(intake, ctx, body)
+    if candidates is None:
+        candidates = await _careful_candidates(intake, ctx, body)
+    outcomes = await intake.accept(ctx, candidates)
     answer = {
         "offsets": [_offset(outcome) for outcome in outcomes],
         "key_schema_id": None,

@@ -5,9 +5,16 @@ from __future__ import annotations
 import random
 from typing import Any
 
+import orjson
 import pytest
 
-from ingestion.records import MODELS, InvalidRecord, fast_post_key, validate_record
+from ingestion.records import (
+    MODELS,
+    InvalidRecord,
+    fast_post_key,
+    fast_post_key_json,
+    validate_record,
+)
 
 RAW_PIN = {
     "index": 7528,
@@ -109,6 +116,7 @@ def test_fast_path_only_accepts_what_the_model_accepts(kind: str) -> None:
     nor key it differently; it may only defer to the model."""
     base = {"pin": RAW_PIN, "geo": RAW_GEO, "user": RAW_USER}[kind]
     assert fast_post_key(kind, dict(base)) == 7528, "the fast path must take plain records"
+    assert fast_post_key_json(kind, orjson.dumps(base)) == 7528
     rng = random.Random(kind)
     fields = [*MODELS[kind].model_fields, "extra", "_private", "model_x"]
     deferred = 0
@@ -120,6 +128,9 @@ def test_fast_path_only_accepts_what_the_model_accepts(kind: str) -> None:
             else:
                 record[name] = rng.choice(_SAMPLES)
         fast = fast_post_key(kind, record)
+        fast_json = fast_post_key_json(kind, orjson.dumps(record))
+        if fast_json is not None:
+            assert MODELS[kind].model_validate(record).post_key == fast_json, record
         if fast is None:
             deferred += 1
             continue
