@@ -140,9 +140,10 @@ class _PendingBatch:
         if size == 0:
             on_done([])
 
-    def deliver(self, position: int, error: KafkaError | None, message: Message) -> None:
-        """The delivery callback, bound to a position with :func:`functools.partial`."""
+    def deliver(self, position: int, error: KafkaError | None, message: Message | None) -> None:
+        """The delivery report of the record at ``position`` (``message`` is set on success)."""
         if error is None:
+            assert message is not None
             self.deliveries[position] = Delivery(message.partition(), message.offset())
         else:
             self.deliveries[position] = Delivery(None, None, error)
@@ -154,6 +155,23 @@ class _PendingBatch:
 
 
 _UNDELIVERED = Delivery(None, None)
+
+
+def _run_end(records: Sequence[OutgoingRecord], positions: Sequence[int], at: int) -> int:
+    """Where the run of records starting at ``positions[at]`` ends: same topic, no headers,
+    a key not seen before in the run."""
+    first = records[positions[at]]
+    if first.headers:
+        return at + 1
+    keys = {first.key}
+    end = at + 1
+    while end < len(positions):
+        record = records[positions[end]]
+        if record.topic != first.topic or record.headers or record.key in keys:
+            break
+        keys.add(record.key)
+        end += 1
+    return end
 
 
 class _LoopPoller:
@@ -245,27 +263,84 @@ class IngestProducer:
     # --- producing ----------------------------------------------------------------
 
     def _produce(
-        self, producer: Producer, records: Sequence[OutgoingRecord], pending: _PendingBatch, at: int
-    ) -> int:
-        """Hand ``records[at:]`` to librdkafka; returns where its queue was full, or the end."""
+        self,
+        producer: Producer,
+        records: Sequence[OutgoingRecord],
+        pending: _PendingBatch,
+        positions: Sequence[int],
+    ) -> list[int]:
+        """Hand ``records`` at ``positions`` to librdkafka; returns the positions its full
+        queue refused, to be handed again once it drains.
+
+        Runs of records for one topic, with distinct keys and no headers, go in one
+        ``produce_batch`` call with one delivery callback that finds each record's
+        position by its key: a third of the cost of one ``produce`` call per record.
+        The others (dead letters, which share a key; records with headers) go one by one.
+        """
+        refused: list[int] = []
+        at = 0
+        while at < len(positions):
+            end = _run_end(records, positions, at)
+            try:
+                if end - at > 1:
+                    refused += self._produce_run(producer, records, pending, positions[at:end])
+                else:
+                    self._produce_one(producer, records, pending, positions[at])
+            except BufferError:
+                # The local queue is full: the broker is slow or gone. The caller waits, bounded.
+                return [*refused, *positions[at:]]
+            except KafkaException as error:
+                raise BrokerUnavailable(f"Kafka refused the record: {error}") from error
+            if refused:
+                return [*refused, *positions[end:]]
+            at = end
+        return refused
+
+    @staticmethod
+    def _produce_one(
+        producer: Producer, records: Sequence[OutgoingRecord], pending: _PendingBatch, position: int
+    ) -> None:
+        record = records[position]
+        producer.produce(
+            record.topic,
+            record.value,
+            record.key,
+            on_delivery=partial(pending.deliver, position),
+            headers=list(record.headers) if record.headers else None,
+        )
+
+    @staticmethod
+    def _produce_run(
+        producer: Producer,
+        records: Sequence[OutgoingRecord],
+        pending: _PendingBatch,
+        positions: Sequence[int],
+    ) -> list[int]:
+        """One ``produce_batch`` call; returns the positions refused because the queue was full.
+
+        Other refusals (a record too large, say) are delivered at once as errors.
+        """
+        by_key = {records[position].key: position for position in positions}
         deliver = pending.deliver
-        produce = producer.produce
-        try:
-            for position in range(at, len(records)):
-                record = records[position]
-                produce(
-                    record.topic,
-                    record.value,
-                    record.key,
-                    on_delivery=partial(deliver, position),
-                    headers=list(record.headers) if record.headers else None,
-                )
-        except BufferError:
-            # The local queue is full: the broker is slow or gone. The caller waits, bounded.
-            return position
-        except KafkaException as error:
-            raise BrokerUnavailable(f"Kafka refused the record: {error}") from error
-        return len(records)
+
+        def delivered(error: KafkaError | None, message: Message) -> None:
+            deliver(by_key[message.key()], error, message)
+
+        messages = [{"key": records[p].key, "value": records[p].value} for p in positions]
+        topic = records[positions[0]].topic
+        queued = producer.produce_batch(topic, messages, on_delivery=delivered)
+        if queued == len(messages):
+            return []
+        refused = []
+        for position, message in zip(positions, messages, strict=True):
+            error = message.get("_error")
+            if error is None:
+                continue
+            if error.code() == KafkaError._QUEUE_FULL:
+                refused.append(position)
+            else:
+                deliver(position, error, None)
+        return refused
 
     def _queue_full(self, deadline: float) -> None:
         if time.monotonic() > deadline:
@@ -297,11 +372,11 @@ class IngestProducer:
         pending = _PendingBatch(len(records), done)
         producer = self._current()
         deadline = time.monotonic() + self.timeout_s
-        at = self._produce(producer, records, pending, 0)
-        while at < len(records):
+        left = self._produce(producer, records, pending, range(len(records)))
+        while left:
             self._queue_full(deadline)
             producer.poll(0.01)
-            at = self._produce(producer, records, pending, at)
+            left = self._produce(producer, records, pending, left)
         # Outside an event loop nobody else polls: serve the callbacks here.
         wait_until = time.monotonic() + self.timeout_s + _GRACE_S
         while not future.done() and time.monotonic() < wait_until:
@@ -341,11 +416,11 @@ class IngestProducer:
         poller.waiting += 1
         poller.wake.set()
         try:
-            at = self._produce(producer, records, pending, 0)
-            while at < len(records):
+            left = self._produce(producer, records, pending, range(len(records)))
+            while left:
                 self._queue_full(deadline)
                 await asyncio.sleep(0.01)
-                at = self._produce(producer, records, pending, at)
+                left = self._produce(producer, records, pending, left)
             deliveries = await asyncio.wait_for(future, timeout=self.timeout_s + _GRACE_S)
         except TimeoutError:
             raise BrokerUnavailable(

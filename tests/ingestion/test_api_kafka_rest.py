@@ -117,6 +117,52 @@ def test_records_of_each_kind_arrive_exactly_once_with_their_payload(
         }
 
 
+def test_a_batch_repeating_a_post_answers_each_record_with_its_own_offset(
+    settings: Settings, api: ServedApi, tail: Callable[..., TopicTail]
+) -> None:
+    """Records of one request that share a key (the same post, sent again) and records
+    with extra fields (read the careful way) each get the offset Kafka gave them."""
+    reader = tail(settings, [settings.topic("pin")])
+    records = [
+        pin(1, title="first"),
+        pin(2, title="other"),
+        pin(1, title="second"),
+        pin(3, title="extra field", note="kept"),
+        pin(1, title="third"),
+    ]
+    with httpx.Client(base_url=api.url) as client:
+        response = client.post(
+            "/topics/pinterest.pin",
+            headers=KAFKA_JSON,
+            json={"records": [{"value": r} for r in records]},
+        )
+    assert response.status_code == 200, response.text
+    answered = [(entry["partition"], entry["offset"]) for entry in response.json()["offsets"]]
+    stored = {
+        (message.partition(), message.offset()): json.loads(message.value())
+        for message in reader.read(expected=len(records))
+    }
+    assert [stored[place] for place in answered] == records
+    firsts = [answered[i] for i in (0, 2, 4)]
+    assert firsts == sorted(firsts) and len({p for p, _ in firsts}) == 1
+
+
+def test_a_plain_record_is_forwarded_with_the_bytes_the_client_sent(
+    settings: Settings, api: ServedApi, tail: Callable[..., TopicTail]
+) -> None:
+    reader = tail(settings, [settings.topic("pin")])
+    value = b'{"index": 7,  "title": "caf\\u00e9",\n "follower_count": 12e3}'
+    with httpx.Client(base_url=api.url) as client:
+        response = client.post(
+            "/topics/pinterest.pin",
+            headers=KAFKA_JSON,
+            content=b'{"records": [{"value": ' + value + b"}]}",
+        )
+    assert response.status_code == 200, response.text
+    [message] = reader.read(expected=1)
+    assert message.value() == value
+
+
 def test_records_of_a_post_share_a_partition_in_order(
     settings: Settings, api: ServedApi, tail: Callable[..., TopicTail]
 ) -> None:
