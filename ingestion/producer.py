@@ -301,13 +301,18 @@ class IngestProducer:
         producer: Producer, records: Sequence[OutgoingRecord], pending: _PendingBatch, position: int
     ) -> None:
         record = records[position]
-        producer.produce(
-            record.topic,
-            record.value,
-            record.key,
-            on_delivery=partial(pending.deliver, position),
-            headers=list(record.headers) if record.headers else None,
-        )
+        try:
+            producer.produce(
+                record.topic,
+                record.value,
+                record.key,
+                on_delivery=partial(pending.deliver, position),
+                headers=list(record.headers) if record.headers else None,
+            )
+        except KafkaException as error:
+            # Refused before it was queued (too large, say): this record's answer, as a
+            # refusal within produce_batch is.
+            pending.deliver(position, error.args[0], None)
 
     @staticmethod
     def _produce_run(

@@ -227,6 +227,42 @@ def test_a_mixed_batch_writes_the_valid_records_and_dead_letters_the_rest(
         assert time.time() - 60 < _epoch(letter["received_at"]) <= time.time()
 
 
+@pytest.mark.parametrize("posts", [1, 2], ids=["one record", "a run of records"])
+def test_records_kafka_refuses_are_answered_and_dead_lettered_as_sent(
+    kafka_settings: Settings,
+    serve_api: Callable[..., ServedApi],
+    tail: Callable[..., TopicTail],
+    posts: int,
+) -> None:
+    """The broker refuses records larger than the topic's ``max.message.bytes``: each gets
+    its error, and its dead letter keeps the record as the client sent it."""
+    from confluent_kafka.admin import AdminClient, AlterConfigOpType, ConfigEntry, ConfigResource
+
+    settings = topic_settings(kafka_settings, f"t-refuse-{uuid.uuid4().hex[:8]}")
+    pin_topic = ConfigResource(
+        ConfigResource.Type.TOPIC,
+        settings.topic("pin"),
+        incremental_configs=[
+            ConfigEntry("max.message.bytes", "1000", incremental_operation=AlterConfigOpType.SET)
+        ],
+    )
+    admin = AdminClient(settings.kafka_client_config())
+    admin.incremental_alter_configs([pin_topic])[pin_topic].result(timeout=10)
+    api = serve_api(settings)
+    letters_tail = tail(settings, [settings.topic("deadletter")])
+    batch = [{"value": pin(ind, description="x" * 2000)} for ind in range(posts)]
+
+    response = httpx.post(f"{api.url}/topics/abc.pin", headers=KAFKA_JSON, json={"records": batch})
+
+    assert response.status_code == 500, response.text
+    offsets = response.json()["offsets"]
+    assert [entry["error_code"] for entry in offsets] == [50002] * posts
+    assert all("Kafka refused the record" in entry["error"] for entry in offsets)
+    letters = sorted(dead_letters(letters_tail, posts), key=lambda letter: letter["record_index"])
+    assert [letter["record"] for letter in letters] == batch
+    assert {letter["reason"] for letter in letters} == {"kafka_refused"}
+
+
 def _epoch(iso: str) -> float:
     from datetime import datetime
 
