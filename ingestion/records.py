@@ -343,7 +343,7 @@ def _shape(kind: str) -> type[msgspec.Struct]:
     for name, (allowed, check) in _FAST_RULES[kind].items():
         types = allowed | {str} if check is not None else allowed
         fields.append((name, reduce(operator.or_, sorted(types, key=str)), None))
-    return msgspec.defstruct(f"{kind.title()}Shape", fields, forbid_unknown_fields=True)
+    return msgspec.defstruct(f"{kind.title()}Shape", fields, forbid_unknown_fields=True, gc=False)
 
 
 _SHAPES = {kind: msgspec.json.Decoder(_shape(kind)) for kind in _FAST_RULES}

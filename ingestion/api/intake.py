@@ -58,9 +58,12 @@ DEADLETTER_KIND = "deadletter"
 _MAX_LISTED_ERRORS = 10
 
 
-class SentRecord(msgspec.Struct):
+class SentRecord(msgspec.Struct, gc=False):
     """A Kafka REST record (an element of ``records``) with its value and key still in the
-    client's JSON bytes: decoding the envelope this way builds no object per field."""
+    client's JSON bytes: decoding the envelope this way builds no object per field.
+
+    It holds only bytes, so it can never be part of a reference cycle: ``gc=False`` keeps
+    the garbage collector from tracking (and counting) one per record."""
 
     value: msgspec.Raw
     key: msgspec.Raw | None = None
