@@ -253,6 +253,21 @@ def _fast_key(value: Any) -> int | None:
     return None
 
 
+def _fast_post_key_of(ind: Any, index: Any) -> int | None:
+    """The post key from the raw ``ind`` and ``index`` values (``None`` when absent), if
+    they plainly give one: at least one of them, each valid, and equal when both are."""
+    ind_key = index_key = None
+    if ind is not None:
+        ind_key = _fast_key(ind)
+        if ind_key is None:
+            return None
+    if index is not None:
+        index_key = _fast_key(index)
+        if index_key is None or (ind_key is not None and index_key != ind_key):
+            return None
+    return ind_key if ind_key is not None else index_key
+
+
 class _Plan(NamedTuple):
     """What a record of one shape (its field names and value types) still needs checked."""
 
@@ -318,16 +333,10 @@ def fast_post_key(kind: str, record: dict[str, Any]) -> int | None:
     for position, check in plan.checks:
         if not check(values[position]):
             return None
-    ind = index = None
-    if plan.ind >= 0 and values[plan.ind] is not None:
-        ind = _fast_key(values[plan.ind])
-        if ind is None:
-            return None
-    if plan.index >= 0 and values[plan.index] is not None:
-        index = _fast_key(values[plan.index])
-        if index is None or (ind is not None and index != ind):
-            return None
-    return ind if ind is not None else index
+    return _fast_post_key_of(
+        values[plan.ind] if plan.ind >= 0 else None,
+        values[plan.index] if plan.index >= 0 else None,
+    )
 
 
 def _shape(kind: str) -> type[msgspec.Struct]:
@@ -370,16 +379,7 @@ def fast_post_key_json(kind: str, data: bytes) -> int | None:
         value = getattr(shape, name)
         if type(value) not in allowed and not check(value):
             return None
-    ind = index = None
-    if shape.ind is not None:
-        ind = _fast_key(shape.ind)
-        if ind is None:
-            return None
-    if shape.index is not None:
-        index = _fast_key(shape.index)
-        if index is None or (ind is not None and index != ind):
-            return None
-    return ind if ind is not None else index
+    return _fast_post_key_of(shape.ind, shape.index)
 
 
 def validate_record(kind: str, record: Any) -> int:
