@@ -58,9 +58,13 @@ def _candidate(intake: Intake, ctx: RequestContext, position: int, item: Any) ->
         )
     if "value" not in item:
         return intake.refuse(position, item, INVALID_RECORD, "the record has no 'value'")
-    key = item.get("key")
-    headers = (("client-key", encode_json(key)),) if key is not None else ()
+    headers = _key_headers(item.get("key"))
     return intake.check(ctx, position, item, item["value"], headers=headers)
+
+
+def _key_headers(key: Any) -> tuple[tuple[str, bytes], ...]:
+    """The client's record key travels as a header: our Kafka key is the kind and post."""
+    return (("client-key", encode_json(key)),) if key is not None else ()
 
 
 class _Envelope(msgspec.Struct):
@@ -88,9 +92,10 @@ def _plain_candidates(intake: Intake, ctx: RequestContext, body: bytes) -> list[
         return None
     candidates = []
     for position, record in enumerate(records):
-        key = record.key
-        headers = (("client-key", encode_json(parse_json(bytes(key)))),) if key is not None else ()
-        candidate = intake.check_plain(ctx, position, record, bytes(record.value), headers)
+        key = None if record.key is None else parse_json(bytes(record.key))
+        candidate = intake.check_plain(
+            ctx, position, record, bytes(record.value), _key_headers(key)
+        )
         if candidate is None:
             return None
         candidates.append(candidate)
