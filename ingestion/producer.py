@@ -277,24 +277,24 @@ class IngestProducer:
         position by its key: a third of the cost of one ``produce`` call per record.
         The others (dead letters, which share a key; records with headers) go one by one.
         """
-        refused: list[int] = []
         at = 0
         while at < len(positions):
             end = _run_end(records, positions, at)
+            refused: list[int] = []
             try:
                 if end - at > 1:
-                    refused += self._produce_run(producer, records, pending, positions[at:end])
+                    refused = self._produce_run(producer, records, pending, positions[at:end])
                 else:
                     self._produce_one(producer, records, pending, positions[at])
             except BufferError:
                 # The local queue is full: the broker is slow or gone. The caller waits, bounded.
-                return [*refused, *positions[at:]]
+                return list(positions[at:])
             except KafkaException as error:
                 raise BrokerUnavailable(f"Kafka refused the record: {error}") from error
             if refused:
                 return [*refused, *positions[end:]]
             at = end
-        return refused
+        return []
 
     @staticmethod
     def _produce_one(
