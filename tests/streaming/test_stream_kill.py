@@ -133,6 +133,9 @@ def test_killed_and_restarted_job_lands_each_record_once(
             os.killpg(second.pid, signal.SIGKILL)
 
     sent = producer.stop()
+    # The job wrote neither Hadoop's `.crc` side files nor Delta's version checksums
+    # (streaming.spark.LOCAL_FILES_WITHOUT_FORKS): each would have cost it a fork.
+    assert not sorted(stream_settings.home.rglob("*.crc"))
     job.run_available_now(stream_settings, spark=stream_spark, realtime=False)
 
     for kind in ("pin", "geo", "user"):
