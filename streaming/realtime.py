@@ -196,7 +196,17 @@ def ensure_realtime_tables(spark: SparkSession, settings: Settings) -> None:
 
 
 class MergeWindows:
-    """``foreachBatch`` function: upsert the windows a micro-batch changed."""
+    """``foreachBatch`` function: upsert the windows a micro-batch changed.
+
+    The merge reads only the target's files that can hold those windows. A realtime
+    table keeps every closed window, about one file per minute, and a ``MERGE`` whose
+    condition only joins on the window scans all of them to find its matches: in a
+    probe, 1.5 s per merge on an empty table, 2.8 s with 2,000 files (a day and a
+    half) and 7.2 s with 10,000 (a week). So the condition also bounds the target by the
+    batch's earliest window, a literal that Delta compares with each file's statistics
+    and skips the files of older windows: 1.65 s at 2,000 files, 1.78 s at 10,000. Every
+    row a batch updates has a window at or after that bound, so no match is lost.
+    """
 
     def __init__(self, table: RealtimeTable, settings: Settings) -> None:
         self.table = table
@@ -207,20 +217,32 @@ class MergeWindows:
         from pyspark.sql import functions as F
 
         use_pool(batch.sparkSession, BACKGROUND_POOL)
-        updates = batch.withColumn("updated_at", F.current_timestamp())
-        key = self.table.key
-        (
-            DeltaTable.forPath(batch.sparkSession, self.path)
-            .alias("t")
-            .merge(
-                updates.alias("u"),
+        # Read twice (the bound, then the merge), so computed once: the batch is the
+        # output of a stateful aggregation, and `updated_at` must be one time.
+        updates = batch.withColumn("updated_at", F.current_timestamp()).persist()
+        try:
+            # In microseconds, not a Python datetime: no round trip through local time.
+            earliest = updates.agg(F.min(F.unix_micros("window_start"))).first()[0]
+            if earliest is None:
+                return  # a batch that only moved the watermark changed no window
+            target, update = F.col("t.window_start"), F.col("u.window_start")
+            key = self.table.key
+            condition = (
+                (target >= F.timestamp_micros(F.lit(earliest)))
+                & (target == update)
                 # Null-safe on the key: a pin without a category still has one row per window.
-                f"t.window_start = u.window_start and t.{key} <=> u.{key}",
+                & F.col(f"t.{key}").eqNullSafe(F.col(f"u.{key}"))
             )
-            .whenMatchedUpdateAll()
-            .whenNotMatchedInsertAll()
-            .execute()
-        )
+            (
+                DeltaTable.forPath(batch.sparkSession, self.path)
+                .alias("t")
+                .merge(updates.alias("u"), condition)
+                .whenMatchedUpdateAll()
+                .whenNotMatchedInsertAll()
+                .execute()
+            )
+        finally:
+            updates.unpersist()
 
 
 def realtime_stream_writers(spark: SparkSession, settings: Settings) -> dict[str, DataStreamWriter]:

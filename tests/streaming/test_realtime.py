@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from orchestration.settings import Settings
 from streaming import job
+from streaming.realtime import TABLES, MergeWindows, ensure_realtime_tables
 
 pytestmark = [pytest.mark.spark, pytest.mark.kafka]
 
@@ -74,6 +76,52 @@ def test_windows_fill_and_late_records_update_them(
     # Bronze keeps the record the metrics dropped as too late.
     pins = stream_spark.read.format("delta").load(str(stream_settings.bronze_path("pin")))
     assert pins.count() == 13
+
+
+def test_a_merge_reads_no_file_of_older_windows(stream_spark: Any, tmp_path: Path) -> None:
+    """Each micro-batch's MERGE is bounded by its earliest window, so Delta skips the files
+    of older windows; a batch that changed no window writes nothing.
+
+    The file of an older window is deleted from disk before the last merge: a merge that
+    still read it would fail.
+    """
+    from delta.tables import DeltaTable
+
+    settings = Settings(home=tmp_path / "home")
+    ensure_realtime_tables(stream_spark, settings)
+    table = next(t for t in TABLES if t.name == "posts_per_category")
+    merge = MergeWindows(table, settings)
+    path = Path(table.path(settings))
+    minute = timedelta(minutes=1)
+    old = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
+    new = old + 30 * minute
+
+    def batch(*rows: tuple[datetime, str | None, int]) -> Any:
+        return stream_spark.createDataFrame(
+            [(start, start + minute, category, posts) for start, category, posts in rows],
+            "window_start timestamp, window_end timestamp, category string, posts bigint",
+        )
+
+    merge(batch((old, "diy", 5)), 0)
+    old_files = set(path.glob("*.parquet"))
+    merge(batch((new, "diy", 3)), 1)
+    for file in old_files:
+        file.unlink()
+    merge(batch((new, "diy", 4), (new, None, 1)), 2)
+
+    rows = (
+        stream_spark.read.format("delta")
+        .load(str(path))
+        .where(f"window_start >= timestamp'{new:%Y-%m-%d %H:%M:%S}'")
+        .collect()
+    )
+    assert {(row.window_start.replace(tzinfo=UTC), row.category): row.posts for row in rows} == {
+        (new, "diy"): 4,
+        (new, None): 1,
+    }
+    versions = DeltaTable.forPath(stream_spark, str(path)).history().count()
+    merge(batch(), 3)
+    assert DeltaTable.forPath(stream_spark, str(path)).history().count() == versions
 
 
 def test_follower_counts_parse_with_either_case_of_unit(stream_spark: Any) -> None:
