@@ -295,22 +295,44 @@ def _is_alive(pid: int) -> bool:
     return state != "Z"
 
 
+def _is_zombie(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except (OSError, IndexError):
+        return False
+
+
 def running_pid(settings: Settings) -> int | None:
-    """The pid of the local broker if it runs; a stale pid file is removed."""
+    """The pid of the local broker if it runs; a stale pid file is removed.
+
+    The pid file of a broker that is a zombie is kept: a killed JVM's main thread turns
+    zombie before the process has let go of its sockets, and :func:`up` then knows to
+    wait for the ports (see ``_PORT_RELEASE_S``).
+    """
     files = broker_files(settings)
     pid = _read_pid(files)
     if pid is None:
         return None
     if _is_broker(pid):
         return pid
-    files.pid_file.unlink(missing_ok=True)
+    if not _is_zombie(pid):
+        files.pid_file.unlink(missing_ok=True)
     return None
 
 
 def _port_open(host: str, port: int) -> bool:
+    """Whether a program listens on ``host:port``.
+
+    A socket connected to itself does not count: when nothing listens on a port in the
+    kernel's ephemeral range (where the tests' free ports are), a connection to it can
+    be given that same port as its source and then answers itself (TCP simultaneous
+    open), which would report a free port as taken.
+    """
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.settimeout(0.5)
-        return sock.connect_ex((host, port)) == 0
+        if sock.connect_ex((host, port)) != 0:
+            return False
+        return bool(sock.getsockname() != sock.getpeername())
 
 
 def _log_tail(files: BrokerFiles, lines: int = 40) -> str:
@@ -322,16 +344,41 @@ def _log_tail(files: BrokerFiles, lines: int = 40) -> str:
     return "\n".join(tails) or "(the broker wrote no log)"
 
 
-def _check_ports_free(settings: Settings) -> None:
-    """Fail before touching any file when another program holds the broker's ports."""
+_PORT_RELEASE_S = 15.0
+"""How long a broker that has just exited may still hold its ports. Killed with SIGKILL
+on a busy machine, the JVM showed as a zombie (which :func:`_is_broker` counts as gone)
+while still listening on its port: its sockets close only once the whole process has
+finished exiting."""
+
+
+def _busy_port(settings: Settings) -> tuple[str, int] | None:
+    """The first of the broker's ports (listener, controller) that a program listens on."""
     host, port = _listener(settings)
-    for busy_host, busy_port in ((host, port), ("127.0.0.1", settings.kafka_controller_port)):
-        if _port_open(busy_host, busy_port):
-            raise KafkaStackError(
-                f"{busy_host}:{busy_port} is already in use by another process; stop it, "
-                "pick other ports (PINLAKE_KAFKA_BOOTSTRAP, PINLAKE_KAFKA_CONTROLLER_PORT) or "
-                "use that broker with PINLAKE_KAFKA_LOCAL_BROKER=false"
-            )
+    for busy in ((host, port), ("127.0.0.1", settings.kafka_controller_port)):
+        if _port_open(*busy):
+            return busy
+    return None
+
+
+def _wait_ports_released(settings: Settings, timeout_s: float) -> tuple[str, int] | None:
+    """Wait up to ``timeout_s`` for the broker's ports to be free; the one still busy, if any."""
+    deadline = time.monotonic() + timeout_s
+    busy = _busy_port(settings)
+    while busy is not None and time.monotonic() < deadline:
+        time.sleep(0.2)
+        busy = _busy_port(settings)
+    return busy
+
+
+def _check_ports_free(settings: Settings, wait_s: float) -> None:
+    """Fail before touching any file when another program holds the broker's ports."""
+    busy = _wait_ports_released(settings, wait_s)
+    if busy is not None:
+        raise KafkaStackError(
+            f"{busy[0]}:{busy[1]} is already in use by another process; stop it, "
+            "pick other ports (PINLAKE_KAFKA_BOOTSTRAP, PINLAKE_KAFKA_CONTROLLER_PORT) or "
+            "use that broker with PINLAKE_KAFKA_LOCAL_BROKER=false"
+        )
 
 
 def _start_process(settings: Settings, files: BrokerFiles) -> int:
@@ -475,9 +522,11 @@ def up(settings: Settings) -> StackStatus:
     """
     if settings.kafka_local_broker:
         files = broker_files(settings)
+        previous = _read_pid(files)
         pid = running_pid(settings)
         if pid is None:
-            _check_ports_free(settings)
+            # A broker of ours that died (killed, crashed) may still be letting go of its ports.
+            _check_ports_free(settings, wait_s=_PORT_RELEASE_S if previous is not None else 0.0)
             _write_config(settings, files)
             _format_storage(files)
             pid = _start_process(settings, files)
@@ -511,6 +560,8 @@ def down(settings: Settings, timeout_s: float = 30.0) -> bool:
         while _is_broker(pid):
             time.sleep(0.1)
     files.pid_file.unlink(missing_ok=True)
+    # So that an `up` right after finds the ports free.
+    _wait_ports_released(settings, _PORT_RELEASE_S)
     return True
 
 

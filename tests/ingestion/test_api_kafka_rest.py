@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import time
 import uuid
 from collections.abc import Callable
@@ -429,6 +430,44 @@ def test_stopped_broker_means_503_and_a_restarted_one_is_used_again(
             if response.status_code == 200 or time.monotonic() > deadline:
                 break
         assert response.status_code == 200
+    finally:
+        kafka_stack.down(own)
+
+
+def test_acknowledged_records_survive_a_killed_broker(
+    fresh_kafka_settings: Settings,
+    serve_api: Callable[..., ServedApi],
+    tail: Callable[..., TopicTail],
+) -> None:
+    """Acknowledged means durable: every record the API answered 200 for is read back,
+    at the offset it was answered with, after the broker is killed with SIGKILL (no
+    clean shutdown, its logs recovered on the next start) and started again."""
+    own = fresh_kafka_settings
+    broker = kafka_stack.up(own)
+    try:
+        assert broker.pid is not None
+        reader = tail(own, [own.topic("pin")])
+        api = serve_api(own)
+        sent: dict[tuple[int, int], dict[str, Any]] = {}
+        with httpx.Client(base_url=api.url, timeout=30) as client:
+            for batch in range(4):
+                records = [pin(100 * batch + i, probe=str(uuid.uuid4())) for i in range(50)]
+                body = {"records": [{"value": record} for record in records]}
+                response = client.post("/topics/p.pin", headers=KAFKA_JSON, json=body)
+                assert response.status_code == 200, response.text
+                for record, offset in zip(records, response.json()["offsets"], strict=True):
+                    sent[(offset["partition"], offset["offset"])] = record
+
+        os.kill(broker.pid, signal.SIGKILL)
+        deadline = time.monotonic() + 30
+        while kafka_stack.status(own).running and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not kafka_stack.status(own).running
+        kafka_stack.up(own)
+
+        messages = reader.read(expected=len(sent), timeout_s=60)
+        assert {(m.partition(), m.offset()): json.loads(m.value()) for m in messages} == sent
+        assert len(messages) == len(sent)
     finally:
         kafka_stack.down(own)
 
