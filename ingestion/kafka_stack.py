@@ -263,17 +263,25 @@ def _reap(pid: int) -> None:
         os.waitpid(pid, os.WNOHANG)
 
 
+def _proc_state(pid: int) -> str | None:
+    """The process state letter from ``/proc`` (``R``, ``S``, ``Z``...), ``None`` if gone."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return None
+
+
 def _is_broker(pid: int) -> bool:
     """True when ``pid`` is a live Kafka JVM (a reused pid of another program is not)."""
     _reap(pid)
     proc = Path(f"/proc/{pid}")
     if proc.exists():
+        state = _proc_state(pid)
         try:
-            state = (proc / "stat").read_text().rsplit(")", 1)[1].split()[0]
             cmdline = (proc / "cmdline").read_bytes()
         except OSError:
             return False
-        return state != "Z" and _MAIN_CLASS.encode() in cmdline
+        return state not in (None, "Z") and _MAIN_CLASS.encode() in cmdline
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -288,18 +296,7 @@ def _is_alive(pid: int) -> bool:
     have become the Kafka JVM yet (fork done, exec pending), so its command line is not a
     test of life during the start."""
     _reap(pid)
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (OSError, IndexError):
-        return False
-    return state != "Z"
-
-
-def _is_zombie(pid: int) -> bool:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
-    except (OSError, IndexError):
-        return False
+    return _proc_state(pid) not in (None, "Z")
 
 
 def running_pid(settings: Settings) -> int | None:
@@ -315,7 +312,7 @@ def running_pid(settings: Settings) -> int | None:
         return None
     if _is_broker(pid):
         return pid
-    if not _is_zombie(pid):
+    if _proc_state(pid) != "Z":
         files.pid_file.unlink(missing_ok=True)
     return None
 
@@ -522,11 +519,12 @@ def up(settings: Settings) -> StackStatus:
     """
     if settings.kafka_local_broker:
         files = broker_files(settings)
-        previous = _read_pid(files)
         pid = running_pid(settings)
         if pid is None:
-            # A broker of ours that died (killed, crashed) may still be letting go of its ports.
-            _check_ports_free(settings, wait_s=_PORT_RELEASE_S if previous is not None else 0.0)
+            # A pid file left by running_pid is a broker of ours that died (killed,
+            # crashed) and may still be letting go of its ports.
+            dying = _read_pid(files) is not None
+            _check_ports_free(settings, wait_s=_PORT_RELEASE_S if dying else 0.0)
             _write_config(settings, files)
             _format_storage(files)
             pid = _start_process(settings, files)

@@ -199,7 +199,7 @@ class MergeWindows:
     """``foreachBatch`` function: upsert the windows a micro-batch changed.
 
     The merge reads only the target's files that can hold those windows. A realtime
-    table keeps every closed window, about one file per minute, and a ``MERGE`` whose
+    table keeps every closed window, a file or so per minute, and a ``MERGE`` whose
     condition only joins on the window scans all of them to find its matches: in a
     probe, 1.5 s per merge on an empty table, 2.8 s with 2,000 files (a day and a
     half) and 7.2 s with 10,000 (a week). So the condition also bounds the target by the
