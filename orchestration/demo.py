@@ -33,8 +33,21 @@ class DemoStepFailed(RuntimeError):
     """One step of the demo exited non-zero."""
 
 
+def demo_source_url(settings: Settings) -> str:
+    """The demo's own source database: the embedded SQLite file under ``PINLAKE_HOME``.
+
+    The demo replaces the source tables (``generate --replace``), so it never uses a
+    configured ``PINLAKE_SOURCE_URL``: that may be a real MySQL or PostgreSQL database.
+    """
+    return settings.model_copy(update={"source_url": None}).resolved_source_url
+
+
 def _environment(settings: Settings) -> dict[str, str]:
-    return {**os.environ, "PINLAKE_HOME": str(settings.home)}
+    return {
+        **os.environ,
+        "PINLAKE_HOME": str(settings.home),
+        "PINLAKE_SOURCE_URL": demo_source_url(settings),
+    }
 
 
 def _step(console: Console, settings: Settings, title: str, *args: str) -> None:
@@ -86,12 +99,18 @@ def run_demo(settings: Settings, *, posts: int, emulate: int, console: Console) 
     """Run every step; stop the API, and the broker if the demo started it, whatever happens.
 
     A broker that was already running (or a managed cluster) is used and left running.
+    The source database is always the demo's own (:func:`demo_source_url`).
     """
     from ingestion import kafka_stack
 
     _interrupt_on_sigterm()
     started = time.perf_counter()
     settings.home.mkdir(parents=True, exist_ok=True)
+    if settings.resolved_source_url != demo_source_url(settings):
+        console.print(
+            "PINLAKE_SOURCE_URL is set: the demo leaves that database alone and generates "
+            f"its own source at {demo_source_url(settings)}."
+        )
     running = kafka_stack.running_pid(settings) if settings.kafka_local_broker else None
     stop_broker = settings.kafka_local_broker and running is None
     if not stop_broker:
