@@ -133,15 +133,22 @@ def stream(
 def sql(
     query: str = typer.Argument(..., help="Spark SQL, e.g. 'select * from marts.fct_posts'"),
     output: str = typer.Option("table", "--format", help="table, csv or json"),
-    limit: int = typer.Option(1000, help="At most this many rows."),
+    limit: int = typer.Option(1000, min=0, help="At most this many rows; 0 for all of them."),
 ) -> None:
     """Run Spark SQL against the local lakehouse and print the result."""
     from orchestration.query import print_result, run_query
 
     if output not in {"table", "csv", "json"}:
         raise typer.BadParameter("--format must be table, csv or json")
-    columns, rows = run_query(get_settings(), query, limit=limit)
-    print_result(columns, rows, output)
+    result = run_query(get_settings(), query, limit=limit or None)
+    print_result(result.columns, result.rows, output)
+    if result.truncated:
+        # on stderr, so a CSV or JSON export stays clean and the cut is still seen
+        console.print(
+            f"[yellow]note:[/yellow] only the first {limit:,} rows are shown; "
+            "the statement has more (--limit N, or --limit 0 for all)",
+            soft_wrap=True,
+        )
 
 
 @app.command()

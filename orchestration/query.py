@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import sys
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -29,12 +30,23 @@ MARTS: tuple[str, ...] = (
 """The analytical questions, one mart each, in the order the README lists them."""
 
 
-def run_query(settings: Settings, query: str, *, limit: int) -> tuple[list[str], list[tuple]]:
-    """Column names and at most ``limit`` rows of one Spark SQL statement."""
+@dataclass
+class QueryResult:
+    columns: list[str]
+    rows: list[tuple]
+    truncated: bool
+    """The statement had more rows than the limit; ``rows`` holds the first ``limit``."""
+
+
+def run_query(settings: Settings, query: str, *, limit: int | None) -> QueryResult:
+    """Column names and rows of one Spark SQL statement, at most ``limit`` (None: all)."""
     with catalog_session(settings, "pinlake sql") as spark:
         frame = spark.sql(query)
-        rows = [tuple(row) for row in frame.limit(limit).collect()]
-        return list(frame.columns), rows
+        if limit is None:
+            return QueryResult(list(frame.columns), [tuple(row) for row in frame.collect()], False)
+        # one row more than asked, to tell the caller that there were more
+        rows = [tuple(row) for row in frame.limit(limit + 1).collect()]
+        return QueryResult(list(frame.columns), rows[:limit], len(rows) > limit)
 
 
 def _plain(value: Any) -> Any:
