@@ -69,6 +69,7 @@ bench: setup
 	$(BIN)/python bench/bench_api.py
 	$(BIN)/python bench/bench_foundation.py
 	$(BIN)/python bench/bench_stream.py
+	$(BIN)/python bench/bench_incremental.py
 
 clean:
 	rm -rf lakehouse target logs .pytest_cache
