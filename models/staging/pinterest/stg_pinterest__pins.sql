@@ -46,7 +46,7 @@ cleaned as (
         -- numerics
         {{ parse_follower_count(null_if_placeholder("record.follower_count", "follower_count")) }}
             as follower_count,
-        {{ parse_number(null_if_placeholder("record.downloaded", "downloaded"), "int") }}
+        {{ parse_flag(null_if_placeholder("record.downloaded", "downloaded")) }}
             as downloaded,
 
         -- provenance
