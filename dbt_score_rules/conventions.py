@@ -101,7 +101,13 @@ def mart_reads_no_source(model: Model) -> RuleViolation | None:
 
 @rule
 def source_has_freshness(source: Source) -> RuleViolation | None:
-    """Sources say when they are stale: a loaded_at_field and a warn or error threshold."""
+    """Sources say when they are stale: a loaded_at_field and a warn or error threshold.
+
+    A table whose silence is normal (the dead letters: a day without a refusal is a good
+    day) says why in ``meta.freshness_not_expected`` instead.
+    """
+    if (source.meta or {}).get("freshness_not_expected"):
+        return None
     freshness = source.freshness or {}
     thresholds = [
         (freshness.get(level) or {}).get("count") for level in ("warn_after", "error_after")

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pandas as pd
 import pytest
 
@@ -59,7 +60,8 @@ SEED = 11
 FIRST_EXTRACT_BELOW = 400
 """The first `pinlake generate` writes ind 0..399; the batch path's first extract holds those."""
 MART_TABLES = tuple(f"marts.{table}" for table in (*MARTS, "fct_posts", "dim_users"))
-TABLES = (*MART_TABLES, "staging.stg_pinterest__pins")
+DEAD_LETTERS = "staging.stg_pinterest__dead_letters"
+TABLES = (*MART_TABLES, "staging.stg_pinterest__pins", DEAD_LETTERS)
 SOURCE_TABLES = {"pinterest_data": "`index`", "geolocation_data": "ind", "user_data": "ind"}
 """Source table -> its post index column."""
 
@@ -166,6 +168,7 @@ def day(
     )
     sent = emulate(settings, options)
     assert (sent.accepted, sent.rejected, sent.errors) == (3 * POSTS, 0, 0), sent.rejections
+    refuse_two_requests(api.url)
     indexes = PostSource(make_engine(settings.resolved_source_url)).indexes
     return Day(
         settings=settings,
@@ -173,6 +176,23 @@ def day(
         failed=run_pinlake(settings, "daily", PINLAKE_DBT_TARGET="no_such_target"),
         rerun=run_pinlake(settings, "daily"),
     )
+
+
+def refuse_two_requests(api: str) -> None:
+    """A record without its post key (REST Proxy) and a body that is not JSON (Kinesis):
+    the API refuses both and keeps each as a dead letter, which the day streams to bronze."""
+    keyless = httpx.post(
+        f"{api}/topics/0a1b.pin",
+        json={"records": [{"value": {"title": "a pin without its index"}}]},
+        headers={"Content-Type": "application/vnd.kafka.json.v2+json"},
+    )
+    assert keyless.status_code == 422, keyless.text
+    unreadable = httpx.put(
+        f"{api}/streams/streaming-0a1b-geo/records",
+        content=b"{not json",
+        headers={"Content-Type": "application/json"},
+    )
+    assert unreadable.status_code == 400, unreadable.text
 
 
 @pytest.fixture(scope="module")
@@ -257,6 +277,21 @@ def test_daily_build_runs_the_data_tests_and_leaves_unit_tests_out(day: Day) -> 
     builds = [line for line in lines if "Finished running" in line and "model" in line]
     assert len(builds) == 1, output[-3000:]
     assert "data test" in builds[0] and "unit test" not in builds[0], builds[0]
+
+
+def test_refused_requests_reach_staging_with_their_reason(
+    streamed: dict[str, Counter[str]],
+) -> None:
+    letters = sorted(rows(streamed, DEAD_LETTERS), key=lambda letter: letter["reason"])
+    assert [
+        (letter["reason"], letter["http_status"], letter["protocol"], letter["record_kind"])
+        for letter in letters
+    ] == [("invalid_record", 422, "kafka-rest", "pin"), ("malformed_json", 400, "kinesis", "geo")]
+    keyless, unreadable = letters
+    assert json.loads(keyless["refused_record"]) == {"value": {"title": "a pin without its index"}}
+    assert keyless["record_index"] == 0 and "refused_body" not in keyless
+    assert unreadable["refused_body"] == "{not json"
+    assert all(letter["received_at"] and not letter["is_truncated"] for letter in letters)
 
 
 # --- the batch path on the same posts ----------------------------------------------------
