@@ -14,7 +14,7 @@ setup: $(STAMP) profiles.yml
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip uv
-	$(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[dev,airflow]'
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[dev,airflow,thrift]'
 	touch $(STAMP)
 
 # dbt reads profiles.yml from the project folder first; the example works unedited.
