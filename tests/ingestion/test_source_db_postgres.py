@@ -1,0 +1,135 @@
+"""The source database on a real PostgreSQL server: generate into it, extract from it.
+
+The server is Debian's PostgreSQL (``make test`` installs the package when it is
+missing), started for this module in a throwaway data folder on a free loopback port,
+and stopped after. The same seed must give the same rows as on SQLite, and ``pinlake
+load`` must extract every record from it, then only the rows added since.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import free_tcp_port
+from sqlalchemy import Engine, select
+
+from ingestion import generator, source_db
+
+pytestmark = [pytest.mark.spark]
+
+PINLAKE = Path(sys.executable).parent / "pinlake"
+SERVER_USER = "postgres"
+"""PostgreSQL refuses to run as root; the Debian package's own user runs it then."""
+
+
+def _as_server_user(command: list[str]) -> list[str]:
+    return ["runuser", "-u", SERVER_USER, "--", *command] if os.geteuid() == 0 else command
+
+
+@pytest.fixture(scope="module")
+def postgres_url() -> Iterator[str]:
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+    if not found:
+        pytest.skip("no PostgreSQL server: `make test` installs Debian's postgresql package")
+    bin_dir = Path(found[-1]).parent
+    # not under pytest's tmp folder: that is private to this user, the server runs as another
+    base = Path(tempfile.mkdtemp(prefix="pinlake-postgres-"))
+    base.chmod(0o755)
+    data = base / "data"
+    data.mkdir()
+    if os.geteuid() == 0:
+        shutil.chown(data, SERVER_USER, SERVER_USER)
+    port = free_tcp_port()
+    subprocess.run(
+        _as_server_user([str(bin_dir / "initdb"), "-D", str(data), "-A", "trust", "-U", "pinlake"]),
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    listen = ["-p", str(port), "-h", "127.0.0.1", "-k", str(data)]
+    server = subprocess.Popen(
+        _as_server_user([str(bin_dir / "postgres"), "-D", str(data), *listen, "-c", "fsync=off"]),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"postgresql+psycopg://pinlake@127.0.0.1:{port}/postgres"
+    try:
+        deadline = time.monotonic() + 60
+        while subprocess.run(
+            [str(bin_dir / "pg_isready"), "-h", "127.0.0.1", "-p", str(port)], capture_output=True
+        ).returncode:
+            assert server.poll() is None, "the PostgreSQL server exited"
+            assert time.monotonic() < deadline, "PostgreSQL did not accept connections in 60 s"
+            time.sleep(0.3)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def _rows(engine: Engine) -> dict[str, list[tuple]]:
+    with engine.connect() as connection:
+        return {
+            kind: [
+                tuple(row)
+                for row in connection.execute(
+                    select(table).order_by(source_db.key_column(kind))
+                ).all()
+            ]
+            for kind, table in source_db.TABLES.items()
+        }
+
+
+def test_same_seed_gives_the_same_rows_on_postgresql_as_on_sqlite(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    engines = [
+        source_db.make_engine(postgres_url),
+        source_db.make_engine(f"sqlite:///{tmp_path}/s.db"),
+    ]
+    for engine in engines:
+        source_db.drop_tables(engine)
+        generator.generate(engine, posts=300, seed=5, progress=False)
+
+    on_postgres, on_sqlite = (_rows(engine) for engine in engines)
+
+    assert {kind: len(rows) for kind, rows in on_postgres.items()} == dict.fromkeys(
+        source_db.TABLES, 300
+    )
+    assert on_postgres == on_sqlite
+
+
+def test_load_extracts_from_postgresql_then_only_the_new_rows(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    environment = {**os.environ, "PINLAKE_HOME": str(tmp_path), "PINLAKE_SOURCE_URL": postgres_url}
+
+    def pinlake(*args: str) -> str:
+        done = subprocess.run(
+            [str(PINLAKE), *args], env=environment, capture_output=True, text=True, timeout=600
+        )
+        assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-3000:]
+        return done.stdout + done.stderr
+
+    def extracted(output: str) -> dict[str, int]:
+        found = re.findall(r"(pin|geo|user)=([\d,]+)", output)
+        return {kind: int(count.replace(",", "")) for kind, count in found}
+
+    pinlake("generate", "--posts", "120", "--seed", "3", "--replace")
+    first = extracted(pinlake("load"))
+    pinlake("generate", "--posts", "30", "--seed", "4", "--append")
+    second = extracted(pinlake("load"))
+
+    assert first == dict.fromkeys(["pin", "geo", "user"], 120)
+    assert second == dict.fromkeys(["pin", "geo", "user"], 30)
