@@ -37,9 +37,13 @@ STAGING = ("+stg_pinterest__pins", "+stg_pinterest__geolocations", "+stg_pintere
 
 
 def _listening(port: int) -> bool:
+    """Something accepts on ``port``; a socket that connected to itself does not count
+    (a free port in the ephemeral range can answer its own connection attempt)."""
     with socket.socket() as probe:
         probe.settimeout(1)
-        return probe.connect_ex(("127.0.0.1", port)) == 0
+        if probe.connect_ex(("127.0.0.1", port)) != 0:
+            return False
+        return probe.getsockname() != probe.getpeername()
 
 
 @pytest.fixture
