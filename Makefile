@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test test-slowest test-fast lint format bench docs browser postgres clean
+.PHONY: setup demo test test-slowest test-fast lint format bench docs browser databases clean
 
 setup: $(STAMP) profiles.yml
 	$(BIN)/pinlake setup-jvm
@@ -14,7 +14,7 @@ setup: $(STAMP) profiles.yml
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip uv
-	$(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[dev,airflow,thrift,postgres]'
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[dev,airflow,thrift,postgres,mysql]'
 	touch $(STAMP)
 
 # dbt reads profiles.yml from the project folder first; the example works unedited.
@@ -31,7 +31,7 @@ demo: setup
 # `make test-slowest` runs them, and CI (.ci/run) runs both.
 PYTEST_ARGS ?=
 
-test: setup browser postgres
+test: setup browser databases
 	@rm -rf test-artifacts
 	$(BIN)/python tests/run_groups.py test-artifacts -- -m "not slowest" $(PYTEST_ARGS)
 
@@ -47,11 +47,12 @@ browser:
 	@test -x /usr/bin/chromium || { sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 		$$sudo apt-get update && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y chromium; }
 
-# A PostgreSQL server for the source-database test (tests/ingestion), from Debian's
-# `postgresql` package; the test starts its own throwaway server on a free port.
-postgres:
-	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
-		$$sudo apt-get update && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y postgresql; }
+# PostgreSQL and MariaDB servers for the source-database test (tests/ingestion), from
+# Debian's packages; the test starts its own throwaway servers on free ports.
+databases:
+	@{ ls /usr/lib/postgresql/*/bin/initdb && test -x /usr/sbin/mariadbd; } >/dev/null 2>&1 || \
+		{ sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); $$sudo apt-get update && \
+		DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y postgresql mariadb-server-core; }
 
 # dbt docs for the local lakehouse, served on 127.0.0.1 (PINLAKE_DOCS_PORT, default 8080).
 docs: setup

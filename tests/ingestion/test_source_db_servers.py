@@ -1,9 +1,10 @@
-"""The source database on a real PostgreSQL server: generate into it, extract from it.
+"""The source database on real PostgreSQL and MySQL servers: generate into it, extract from it.
 
-The server is Debian's PostgreSQL (``make test`` installs the package when it is
-missing), started for this module in a throwaway data folder on a free loopback port,
-and stopped after. The same seed must give the same rows as on SQLite, and ``pinlake
-load`` must extract every record from it, then only the rows added since.
+The servers are Debian's PostgreSQL and MariaDB (``make test`` installs the packages
+when they are missing), each started for this module in a throwaway data folder on a
+free loopback port, and stopped after. On each, the same seed must give the same rows
+as on SQLite, and ``pinlake load`` must extract every record, then only the rows added
+since. MySQL is the original system's database, where ``index`` is a reserved word.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from ingestion import generator, source_db
 pytestmark = [pytest.mark.spark]
 
 PINLAKE = Path(sys.executable).parent / "pinlake"
+MARIADB = Path("/usr/sbin/mariadbd")
 SERVER_USER = "postgres"
 """PostgreSQL refuses to run as root; the Debian package's own user runs it then."""
 
@@ -78,6 +80,58 @@ def postgres_url() -> Iterator[str]:
         shutil.rmtree(base, ignore_errors=True)
 
 
+@pytest.fixture(scope="module")
+def mysql_url() -> Iterator[str]:
+    """A MariaDB server with an empty data folder: no grant tables, so no accounts to set up
+    (it listens on loopback only and lives as long as the module)."""
+    if not MARIADB.exists():
+        pytest.skip("no MariaDB server: `make test` installs Debian's mariadb-server-core")
+    base = Path(tempfile.mkdtemp(prefix="pinlake-mariadb-"))
+    data, socket_file = base / "data", base / "mysqld.sock"
+    data.mkdir()
+    port = free_tcp_port()
+    options = [f"--datadir={data}", f"--port={port}", "--bind-address=127.0.0.1"]
+    options += [
+        f"--socket={socket_file}",
+        "--skip-grant-tables",
+        "--innodb-flush-log-at-trx-commit=0",
+    ]
+    if os.geteuid() == 0:
+        options.append("--user=root")  # mariadbd refuses root unless told
+    server = subprocess.Popen(
+        [str(MARIADB), "--no-defaults", *options],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        import pymysql
+
+        deadline = time.monotonic() + 60
+        while True:
+            assert server.poll() is None, "the MariaDB server exited"
+            try:
+                with pymysql.connect(host="127.0.0.1", port=port, user="root") as connection:
+                    connection.cursor().execute("create database pinlake")
+                break
+            except pymysql.err.OperationalError:
+                assert time.monotonic() < deadline, "MariaDB did not accept connections in 60 s"
+                time.sleep(0.3)
+        yield f"mysql+pymysql://root@127.0.0.1:{port}/pinlake"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        shutil.rmtree(base, ignore_errors=True)
+
+
+SERVERS = {"postgresql": "postgres_url", "mysql": "mysql_url"}
+"""Dialect -> the fixture that serves it."""
+
+
+@pytest.fixture(params=list(SERVERS))
+def server_url(request: pytest.FixtureRequest) -> str:
+    return str(request.getfixturevalue(SERVERS[request.param]))
+
+
 def _rows(engine: Engine) -> dict[str, list[tuple]]:
     with engine.connect() as connection:
         return {
@@ -91,29 +145,25 @@ def _rows(engine: Engine) -> dict[str, list[tuple]]:
         }
 
 
-def test_same_seed_gives_the_same_rows_on_postgresql_as_on_sqlite(
-    postgres_url: str, tmp_path: Path
-) -> None:
+def test_same_seed_gives_the_same_rows_as_on_sqlite(server_url: str, tmp_path: Path) -> None:
     engines = [
-        source_db.make_engine(postgres_url),
+        source_db.make_engine(server_url),
         source_db.make_engine(f"sqlite:///{tmp_path}/s.db"),
     ]
     for engine in engines:
         source_db.drop_tables(engine)
         generator.generate(engine, posts=300, seed=5, progress=False)
 
-    on_postgres, on_sqlite = (_rows(engine) for engine in engines)
+    on_server, on_sqlite = (_rows(engine) for engine in engines)
 
-    assert {kind: len(rows) for kind, rows in on_postgres.items()} == dict.fromkeys(
+    assert {kind: len(rows) for kind, rows in on_server.items()} == dict.fromkeys(
         source_db.TABLES, 300
     )
-    assert on_postgres == on_sqlite
+    assert on_server == on_sqlite
 
 
-def test_load_extracts_from_postgresql_then_only_the_new_rows(
-    postgres_url: str, tmp_path: Path
-) -> None:
-    environment = {**os.environ, "PINLAKE_HOME": str(tmp_path), "PINLAKE_SOURCE_URL": postgres_url}
+def test_load_extracts_everything_then_only_the_new_rows(server_url: str, tmp_path: Path) -> None:
+    environment = {**os.environ, "PINLAKE_HOME": str(tmp_path), "PINLAKE_SOURCE_URL": server_url}
 
     def pinlake(*args: str) -> str:
         done = subprocess.run(
