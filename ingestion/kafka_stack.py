@@ -317,7 +317,7 @@ def running_pid(settings: Settings) -> int | None:
     return None
 
 
-def _port_open(host: str, port: int) -> bool:
+def port_open(host: str, port: int) -> bool:
     """Whether a program listens on ``host:port``.
 
     A socket connected to itself does not count: when nothing listens on a port in the
@@ -352,7 +352,7 @@ def _busy_port(settings: Settings) -> tuple[str, int] | None:
     """The first of the broker's ports (listener, controller) that a program listens on."""
     host, port = _listener(settings)
     for busy in ((host, port), ("127.0.0.1", settings.kafka_controller_port)):
-        if _port_open(*busy):
+        if port_open(*busy):
             return busy
     return None
 
@@ -413,7 +413,7 @@ def _wait_until_ready(settings: Settings, pid: int | None, timeout_s: float) -> 
         if pid is not None and not _is_alive(pid):
             files.pid_file.unlink(missing_ok=True)
             raise KafkaStackError(f"the Kafka broker exited during start:\n{_log_tail(files)}")
-        if listener is None or _port_open(*listener):
+        if listener is None or port_open(*listener):
             admin = admin or _admin(settings)
             try:
                 metadata = admin.list_topics(timeout=2)

@@ -13,7 +13,6 @@ fails if a cleaning rule casts a dirty value (``12kk``, ``north``) without ``try
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -25,6 +24,7 @@ import pytest
 from conftest import free_tcp_port
 from pyhive import hive
 
+from ingestion.kafka_stack import port_open
 from orchestration import jvm
 from orchestration.settings import REPO_ROOT, Settings
 from streaming.spark import spark_conf
@@ -34,16 +34,6 @@ pytestmark = [pytest.mark.spark, pytest.mark.slow]
 BIN_DIR = Path(sys.executable).parent
 STAGING = ("+stg_pinterest__pins", "+stg_pinterest__geolocations", "+stg_pinterest__users")
 """The cleaning rules: seeds, the three staging models, their data and unit tests."""
-
-
-def _listening(port: int) -> bool:
-    """Something accepts on ``port``; a socket that connected to itself does not count
-    (a free port in the ephemeral range can answer its own connection attempt)."""
-    with socket.socket() as probe:
-        probe.settimeout(1)
-        if probe.connect_ex(("127.0.0.1", port)) != 0:
-            return False
-        return probe.getsockname() != probe.getpeername()
 
 
 @pytest.fixture
@@ -80,7 +70,7 @@ def thrift_port(tmp_path: Path) -> Iterator[int]:
     )
     try:
         deadline = time.monotonic() + 180
-        while not _listening(port):
+        while not port_open("127.0.0.1", port):
             assert server.poll() is None, (tmp_path / "thrift-server.log").read_text()[-3000:]
             assert time.monotonic() < deadline, "the Thrift Server did not listen within 180 s"
             time.sleep(1)
