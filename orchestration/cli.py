@@ -71,6 +71,28 @@ def load(
     console.print(f"extract {result.extract_id}: {rows}")
 
 
+@app.command()
+@friendly_errors
+def vacuum(
+    retain_hours: int = typer.Option(
+        168,
+        min=168,
+        help="Keep the files older versions need for this long (Delta's minimum: 7 days).",
+    ),
+) -> None:
+    """Delete the files no Delta table version needs any more (run it weekly)."""
+    from orchestration.maintenance import vacuum as vacuum_tables
+    from streaming.spark import catalog_session
+
+    settings = get_settings()
+    with catalog_session(settings, "pinlake vacuum") as spark:
+        vacuumed = vacuum_tables(spark, settings, retain_hours=retain_hours)
+    for table in vacuumed:
+        console.print(f"{table.name}: {table.files_deleted:,} file(s) deleted")
+    total = sum(table.files_deleted for table in vacuumed)
+    console.print(f"vacuumed {len(vacuumed)} Delta table(s), {total:,} file(s) deleted")
+
+
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
 @friendly_errors
 def build(ctx: typer.Context) -> None:
