@@ -30,10 +30,7 @@ To run it locally::
 
 from __future__ import annotations
 
-import shlex
-import sys
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
+from datetime import UTC, datetime
 
 from airflow.providers.standard.operators.bash import BashOperator
 from airflow.sdk import DAG
@@ -51,20 +48,10 @@ from cosmos import (
 from cosmos.operators.watcher import DbtProducerWatcherOperator
 
 from orchestration import dbt_runner
+from orchestration.airflow_common import BIN_DIR, DEFAULT_ARGS, pinlake_command
 from orchestration.settings import REPO_ROOT, Settings, get_settings
 
 DAG_ID = "pinlake_daily"
-BIN_DIR = Path(sys.executable).parent
-"""The virtualenv Airflow runs in, which also holds ``pinlake`` and ``dbt`` (the airflow extra)."""
-
-DEFAULT_ARGS = {
-    "owner": "pinlake",
-    "retries": 2,
-    "retry_delay": timedelta(minutes=2),
-    # 2 min, then 4 min: a broker or a metastore busy for a moment gets time to recover.
-    "retry_exponential_backoff": 2.0,
-    "max_retry_delay": timedelta(minutes=30),
-}
 
 
 def dbt_env(settings: Settings) -> dict[str, str]:
@@ -82,11 +69,6 @@ def dbt_env(settings: Settings) -> dict[str, str]:
         "PINLAKE_DELTA_SNAPSHOT_PARTITIONS": str(settings.delta_snapshot_partitions),
         "PINLAKE_DBT_TARGET": settings.dbt_target,
     }
-
-
-def pinlake_command(*args: str) -> str:
-    """A shell command running the ``pinlake`` CLI of this virtualenv."""
-    return shlex.join([str(BIN_DIR / "pinlake"), *args])
 
 
 def build_dag(settings: Settings) -> DAG:

@@ -61,7 +61,19 @@ def test_dag_folder_imports_without_errors(airflow_home: Path) -> None:
     bag = load_dagbag()
 
     assert bag.import_errors == {}
-    assert set(bag.dag_ids) == {"pinlake_daily"}
+    assert set(bag.dag_ids) == {"pinlake_daily", "pinlake_maintenance"}
+
+
+def test_maintenance_vacuums_weekly_away_from_the_daily_run(airflow_home: Path) -> None:
+    dag = load_dagbag().dags["pinlake_maintenance"]
+
+    assert [task.task_id for task in dag.tasks] == ["vacuum"]
+    vacuum = dag.task_dict["vacuum"]
+    assert vacuum.bash_command == f"{BIN_DIR / 'pinlake'} vacuum"
+    assert vacuum.retries == 2
+    # Sundays at noon: never at midnight, when the daily run holds the metastore
+    assert dag.schedule == "0 12 * * 0"
+    assert dag.catchup is False and dag.max_active_runs == 1
 
 
 def test_task_graph_is_catch_up_then_one_build_then_docs(airflow_home: Path) -> None:
