@@ -353,3 +353,23 @@ def test_users_joined_by_year_matches_source(batch: Batch, source_posts: pd.Data
     expected = users.groupby("join_year").size().to_dict()
     found = rows(batch.tables, "marts.users_joined_by_year")
     assert {r["join_year"]: r["number_users_joined"] for r in found} == expected
+
+
+def test_vacuum_finds_every_table_the_build_made(batch: Batch) -> None:
+    """`pinlake vacuum` on a built lakehouse reaches bronze, staging and every mart table;
+    it deletes nothing yet (no replaced file is 7 days old), and every row stays."""
+    report = succeeded(run_pinlake(batch.settings, "vacuum")).stderr
+    deleted = dict(re.findall(r"^(\S+): ([\d,]+) file\(s\) deleted$", report, flags=re.MULTILINE))
+
+    tables = {
+        *(f"bronze.{kind}" for kind in (*RECORD_KINDS, "deadletter")),
+        "staging.stg_pinterest__pins",
+        "intermediate.int_posts_joined",
+        *(f"marts.{mart}" for mart in (*MARTS, "dim_users")),
+    }
+    assert tables <= set(deleted), report
+    # views (fct_posts, the dead letters' staging view) are not Delta tables
+    assert "marts.fct_posts" not in deleted and DEAD_LETTERS not in deleted
+    assert set(deleted.values()) == {"0"}
+    assert f"vacuumed {len(deleted)} Delta table(s), 0 file(s) deleted" in report
+    assert read_lakehouse(batch.settings) == batch.tables
