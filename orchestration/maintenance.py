@@ -70,9 +70,10 @@ def _catalog_tables(spark: SparkSession) -> dict[str, str]:
             if table.tableType == "VIEW" or table.isTemporary:
                 continue
             name = f"{database.name}.{table.name}"
+            quoted = f"`{database.name}`.`{table.name}`"
             details = {
                 row.col_name: row.data_type
-                for row in spark.sql(f"describe table extended {name}").collect()
+                for row in spark.sql(f"describe table extended {quoted}").collect()
             }
             location = details.get("Location")
             if (details.get("Provider") or "").lower() != "delta" or not location:
