@@ -18,7 +18,6 @@ from orchestration import maintenance
 from orchestration.cli import app
 from orchestration.settings import Settings
 from streaming import bronze
-from tests.streaming.test_bronze_tables import pin_rows
 
 pytestmark = pytest.mark.spark
 
@@ -38,6 +37,15 @@ def no_retention_check(stream_spark: Any) -> Iterator[None]:
     stream_spark.conf.unset(key)
 
 
+def rows(spark: Any, first: int, count: int) -> Any:
+    """``count`` bronze rows in two files; the columns left out are null."""
+    return spark.range(first, first + count, numPartitions=2).selectExpr(
+        "to_json(named_struct('ind', id)) as payload",
+        "'kafka' as record_source",
+        "current_timestamp() as ingested_at",
+    )
+
+
 @pytest.fixture
 def rewritten_tables(stream_spark: Any, home_settings: Settings) -> Iterator[Path]:
     """Bronze pin compacted, and a dbt-like catalog table rebuilt: both leave old files.
@@ -47,7 +55,7 @@ def rewritten_tables(stream_spark: Any, home_settings: Settings) -> Iterator[Pat
     """
     bronze.ensure_bronze_tables(stream_spark, home_settings)
     for n in range(3):
-        bronze.append(pin_rows(stream_spark, n * 50, 50), home_settings, "pin")
+        bronze.append(rows(stream_spark, n * 50, 50), home_settings, "pin")
     bronze.compact(stream_spark, home_settings, "pin")
 
     location = home_settings.warehouse_dir / f"{SCHEMA}.db" / "facts"
