@@ -29,6 +29,29 @@ def stream_spark(spark: Any) -> Any:
 
 
 @pytest.fixture
+def home_settings(lakehouse_settings: Settings, tmp_path: Path) -> Settings:
+    """The suite's settings with a lakehouse home of this test's own (no Kafka needed)."""
+    return lakehouse_settings.model_copy(update={"home": tmp_path / "home"})
+
+
+@pytest.fixture
+def spark_setting(stream_spark: Any) -> Iterator[Callable[[str, str], None]]:
+    """``spark_setting(key, value)``: set a session setting for this test; restored after."""
+    before: dict[str, str | None] = {}
+
+    def set_for_test(key: str, value: str) -> None:
+        before.setdefault(key, stream_spark.conf.get(key, None))
+        stream_spark.conf.set(key, value)
+
+    yield set_for_test
+    for key, value in before.items():
+        if value is None:
+            stream_spark.conf.unset(key)
+        else:
+            stream_spark.conf.set(key, value)
+
+
+@pytest.fixture
 def stream_settings(kafka_settings: Settings, tmp_path: Path) -> Settings:
     """The session broker with topics of this test's own and a fresh lakehouse home."""
     settings = kafka_settings.model_copy(

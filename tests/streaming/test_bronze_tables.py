@@ -7,7 +7,7 @@ stream's are appended through the batch path's writer.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -20,21 +20,9 @@ from streaming.spark import BACKGROUND_POOL, BRONZE_POOL, FAIR_SCHEDULER_CONFIG,
 
 
 @pytest.fixture
-def home_settings(lakehouse_settings: Settings, tmp_path: Path) -> Settings:
-    return lakehouse_settings.model_copy(update={"home": tmp_path / "home"})
-
-
-@pytest.fixture
-def few_small_files(stream_spark: Any) -> Iterator[None]:
+def few_small_files(spark_setting: Callable[[str, str], None]) -> None:
     """Compact from 4 small files on (Delta's default is 50), restored afterwards."""
-    key = "spark.databricks.delta.autoCompact.minNumFiles"
-    before = stream_spark.conf.get(key, None)
-    stream_spark.conf.set(key, "4")
-    yield
-    if before is None:
-        stream_spark.conf.unset(key)
-    else:
-        stream_spark.conf.set(key, before)
+    spark_setting("spark.databricks.delta.autoCompact.minNumFiles", "4")
 
 
 def properties(spark: Any, settings: Settings, table: str) -> dict[str, str]:

@@ -7,7 +7,7 @@ deleted now turn Delta's retention check off for their session, as its docs desc
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,16 +25,8 @@ SCHEMA = "vacuum_test"
 
 
 @pytest.fixture
-def home_settings(lakehouse_settings: Settings, tmp_path: Path) -> Settings:
-    return lakehouse_settings.model_copy(update={"home": tmp_path / "home"})
-
-
-@pytest.fixture
-def no_retention_check(stream_spark: Any) -> Iterator[None]:
-    key = "spark.databricks.delta.retentionDurationCheck.enabled"
-    stream_spark.conf.set(key, "false")
-    yield
-    stream_spark.conf.unset(key)
+def no_retention_check(spark_setting: Callable[[str, str], None]) -> None:
+    spark_setting("spark.databricks.delta.retentionDurationCheck.enabled", "false")
 
 
 def rows(spark: Any, first: int, count: int) -> Any:
