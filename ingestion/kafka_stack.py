@@ -302,9 +302,11 @@ def _is_alive(pid: int) -> bool:
 def running_pid(settings: Settings) -> int | None:
     """The pid of the local broker if it runs; a stale pid file is removed.
 
-    The pid file of a broker that is a zombie is kept: a killed JVM's main thread turns
-    zombie before the process has let go of its sockets, and :func:`up` then knows to
-    wait for the ports (see ``_PORT_RELEASE_S``).
+    The pid file of a broker that has died is kept while it is a zombie or while the
+    broker's ports are still taken: a killed JVM's main thread turns zombie before the
+    process has let go of its sockets, and a CI run once found the port still taken
+    after the process was gone. :func:`up` reads a kept pid file as a broker of its own
+    that died, and waits for the ports (see ``_PORT_RELEASE_S``).
     """
     files = broker_files(settings)
     pid = _read_pid(files)
@@ -312,7 +314,7 @@ def running_pid(settings: Settings) -> int | None:
         return None
     if _is_broker(pid):
         return pid
-    if _proc_state(pid) != "Z":
+    if _proc_state(pid) != "Z" and _busy_port(settings) is None:
         files.pid_file.unlink(missing_ok=True)
     return None
 

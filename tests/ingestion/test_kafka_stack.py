@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import socket
+import subprocess
 import uuid
 from pathlib import Path
 
@@ -213,6 +215,31 @@ def test_local_broker_refuses_a_port_in_use(
     with pytest.raises(kafka_stack.KafkaStackError, match="already in use"):
         kafka_stack.up(settings)
     assert not settings.kafka_data_dir.exists(), "nothing is written for a broker that cannot run"
+
+
+def test_pid_file_of_a_dead_broker_stays_while_its_port_is_taken(
+    fresh_kafka_settings: Settings,
+) -> None:
+    """The pid file of a broker that died is what tells ``up`` to wait for its ports;
+    it must not be removed while the broker's port is still taken (a CI run once found
+    the port of a killed broker taken after its process was gone)."""
+    settings = fresh_kafka_settings
+    files = kafka_stack.broker_files(settings)
+    files.root.mkdir(parents=True)
+    # Only its pid is wanted: one that has exited.
+    finished = subprocess.Popen(["true"])
+    finished.wait()
+    files.pid_file.write_text(f"{finished.pid}\n")
+    host, port = settings.kafka_bootstrap.rsplit(":", 1)
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as holder:
+        holder.bind((host, int(port)))
+        holder.listen()
+        assert kafka_stack.running_pid(settings) is None
+        assert files.pid_file.exists(), "the pid file went while the port was taken"
+
+    assert kafka_stack.running_pid(settings) is None
+    assert not files.pid_file.exists(), "a stale pid file stays once the ports are free"
 
 
 def _pid_alive(pid: int) -> bool:
