@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from orchestration.settings import Settings
+from streaming.delta_tables import ensure_table
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
@@ -105,19 +106,8 @@ def ensure_bronze_tables(spark: SparkSession, settings: Settings) -> None:
     ``register_bronze_tables``, or by an earlier pinlake) gets them here, before the
     load or the stream writes to it.
     """
-    from delta.tables import DeltaTable
-
     for table in BRONZE_TABLES:
-        path = str(settings.bronze_path(table))
-        builder = DeltaTable.createIfNotExists(spark).location(path).addColumns(bronze_schema())
-        for key, value in TABLE_PROPERTIES.items():
-            builder = builder.property(key, value)
-        builder.execute()
-        current = DeltaTable.forPath(spark, path).detail().first().properties
-        missing = {k: v for k, v in TABLE_PROPERTIES.items() if current.get(k) != v}
-        if missing:
-            assignments = ", ".join(f"'{k}' = '{v}'" for k, v in missing.items())
-            spark.sql(f"alter table delta.`{path}` set tblproperties ({assignments})")
+        ensure_table(spark, str(settings.bronze_path(table)), bronze_schema(), TABLE_PROPERTIES)
 
 
 def append(frame: DataFrame, settings: Settings, table: str) -> None:

@@ -145,3 +145,39 @@ def test_follower_counts_parse_with_either_case_of_unit(stream_spark: Any) -> No
     frame = stream_spark.createDataFrame([(text,) for text in expected], "text string")
     parsed = frame.select("text", parse_follower_count(F.col("text")).alias("followers"))
     assert {row.text: row.followers for row in parsed.collect()} == expected
+
+
+def test_the_merges_small_files_are_compacted(
+    stream_spark: Any, tmp_path: Path, spark_setting: Any
+) -> None:
+    """The metric tables auto-compact: once enough small files from the merges pile up
+    (here 4, Delta's default 50), a merge's commit rewrites them into one. A table dbt
+    registered first, without the property, gets it before the first merge."""
+    from delta.tables import DeltaTable
+
+    spark_setting("spark.databricks.delta.autoCompact.minNumFiles", "4")
+    settings = Settings(home=tmp_path / "home")
+    table = next(t for t in TABLES if t.name == "posts_per_category")
+    stream_spark.sql(f"create table delta.`{table.path(settings)}` ({table.columns}) using delta")
+    ensure_realtime_tables(stream_spark, settings)
+    merge = MergeWindows(table, settings)
+    minute = timedelta(minutes=1)
+    start = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
+
+    for batch_id in range(6):
+        window = start + batch_id * minute
+        merge(
+            stream_spark.createDataFrame(
+                [(window, window + minute, "diy", batch_id + 1)],
+                "window_start timestamp, window_end timestamp, category string, posts bigint",
+            ),
+            batch_id,
+        )
+
+    delta = DeltaTable.forPath(stream_spark, table.path(settings))
+    assert "OPTIMIZE" in {row.operation for row in delta.history().collect()}
+    assert delta.detail().first().numFiles < 6, "one file per merge: nothing was compacted"
+    rows = delta.toDF().collect()
+    assert {(row.window_start.replace(tzinfo=UTC), row.posts) for row in rows} == {
+        (start + i * minute, i + 1) for i in range(6)
+    }
