@@ -42,11 +42,12 @@ half of a bronze write's time.
 
 TABLE_PROPERTIES: dict[str, str] = {
     "delta.dataSkippingStatsColumns": ",".join(STATS_COLUMNS),
-    # The stream commits a few small files per topic every second (one per Kafka
-    # partition): ~250,000 a day per table. Auto compaction rewrites them into larger
-    # files once enough small ones pile up (Delta's `autoCompact.minNumFiles`, 50), in a
-    # separate OPTIMIZE commit that changes no data, so readers, the stream's
-    # exactly-once check and dbt's incremental filter on `ingested_at` are unaffected.
+    # The continuous stream commits a small file per topic every second (each
+    # micro-batch coalesced to one): ~86,000 a day per table. Auto compaction rewrites
+    # them into larger files once enough small ones pile up (Delta's
+    # `autoCompact.minNumFiles`, 50), in a separate OPTIMIZE commit that changes no
+    # data, so readers, the stream's exactly-once check and dbt's incremental filter on
+    # `ingested_at` are unaffected.
     # It runs inside the commit that tipped it (a stall of seconds), so the continuous
     # stream turns it off for its own commits and calls `compact` beside them instead.
     "delta.autoOptimize.autoCompact": "true",
