@@ -3,7 +3,8 @@
     field as text: JSON numbers come through as their digits, so the cleaning macros
     see `7528` and `"7528"` alike and decide the types themselves. A payload that is
     not a JSON object yields a struct of nulls (no `ind`), which staging leaves out;
-    the data test `bronze_payloads_without_ind` lists such records.
+    `stg_pinterest__landings` counts such records and the data test
+    `bronze_records_without_ind` warns about them.
 -#}
 {% macro parse_payload(payload, fields) -%}
     {{ return(adapter.dispatch("parse_payload", "pinlake")(payload, fields)) }}

@@ -19,7 +19,7 @@ import json
 import shutil
 from collections import Counter
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +36,7 @@ INCREMENTAL = (
     "staging.stg_pinterest__pins",
     "staging.stg_pinterest__geolocations",
     "staging.stg_pinterest__users",
+    "staging.stg_pinterest__landings",
     "intermediate.int_posts_joined",
 )
 
@@ -122,9 +123,12 @@ def increment_a() -> list[BronzeRow]:
 
 
 def increment_b() -> list[BronzeRow]:
-    """A post re-arriving again, one from increment A and one from the first load."""
+    """A post re-arriving again, one from increment A and one from the first load; and a
+    pin landed in the same minute as increment A's, after the build that counted that
+    minute (the landings merge a full recount of the minute over the partial one)."""
     at = INCREMENT_B
     return [
+        _batch("pin", "not json", INCREMENT_A + timedelta(seconds=30)),
         _batch("pin", _pin(20, "art", "Kilo", "3.5k"), at),
         _batch("geo", _geo(1, "Denmark", "2018-01-01T00:00:00.5", key="index"), at),
         _kafka("user", _user(6, "Eve", "Evans", 37, "2021-01-01T00:00:00"), 8, at, OLD_KAFKA_TIME),
@@ -257,7 +261,7 @@ def test_incremental_builds_merge_the_increment(builds: dict[str, Any]) -> None:
 
 def test_incremental_builds_equal_a_full_refresh(builds: dict[str, Any]) -> None:
     incremental, full = builds["incremental"], builds["full"]
-    assert len(full) == 4 + 4 + 11  # staging (with the dead letters' view), intermediate, marts
+    assert len(full) == 5 + 4 + 11  # staging (with the dead letters' view), intermediate, marts
     assert sorted(incremental) == sorted(full)
     differing = [table for table in full if incremental[table] != full[table]]
     assert differing == []

@@ -119,11 +119,26 @@ def test_build_runs_every_node_and_its_own_tests_pass(build: Build) -> None:
 
 
 def test_garbage_payloads_are_flagged_not_fatal(build: Build) -> None:
-    flagged = build.status_of("bronze_payloads_without_ind")
+    flagged = build.status_of("bronze_records_without_ind")
     assert str(flagged.status) == "warn"
     assert flagged.failures == GARBAGE_ARRIVALS
     only_warning = [r.node.name for r in build.results if str(r.status) == "warn"]
-    assert only_warning == ["bronze_payloads_without_ind"]
+    assert only_warning == ["bronze_records_without_ind"]
+
+
+def test_landings_count_every_bronze_record(spark: Any, build: Build) -> None:
+    """Per kind, the landings add up to the bronze table, the unplaceable ones included."""
+    landed = {
+        row.record_kind: (row.records, row.without_ind)
+        for row in spark.sql(
+            "select record_kind, sum(records) as records,"
+            " sum(records_without_ind) as without_ind"
+            " from staging.stg_pinterest__landings group by record_kind"
+        ).collect()
+    }
+    in_bronze = {kind: spark.table(f"bronze.{kind}").count() for kind in ("pin", "geo", "user")}
+    assert {kind: records for kind, (records, _) in landed.items()} == in_bronze
+    assert sum(without for _, without in landed.values()) == GARBAGE_ARRIVALS
 
 
 # --- staging: cleaning rules on the real path from bronze ------------------------------
