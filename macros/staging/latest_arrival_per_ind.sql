@@ -14,7 +14,8 @@
     builds alike.
 
     Incremental builds (the staging models merge on `ind`) read only the arrivals that
-    landed after the latest one already in the target: `ingested_at` is the landing time,
+    landed after the latest one already in the target (`landed_after_watermark`, which
+    lets Delta skip the bronze files landed before it): `ingested_at` is the landing time,
     never a payload or Kafka time, so a late Kafka record or a re-arrival carrying an
     older payload still counts as the newer arrival. Every row read is therefore a
     strictly later arrival than every row in the target, and the merge only ever replaces
@@ -46,10 +47,7 @@
                 {{ post_ind("arrivals.record") }} as ind
             from {{ relation }} as arrivals
             {%- if is_incremental() %}
-                where arrivals.ingested_at > coalesce(
-                    (select max(built.ingested_at) from {{ this }} as built),
-                    timestamp'0001-01-01 00:00:00'
-                )
+                where {{ landed_after_watermark("arrivals.ingested_at", "ingested_at") }}
             {%- endif %}
         ) as keyed
     ) as ranked

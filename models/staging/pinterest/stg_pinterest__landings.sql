@@ -20,15 +20,9 @@ with
         {{ parse_payload("payload", ["ind", "index"]) }} as record
     from {{ source("pinterest", kind) }}
     {%- if is_incremental() %}
-    where
-        ingested_at >= coalesce(
-            (
-                select max(built.landed_minute) as latest_minute
-                from {{ this }} as built
-                where built.record_kind = '{{ kind }}'
-            ),
-            timestamp '0001-01-01 00:00:00'
-        )
+    where {{ landed_after_watermark(
+        "ingested_at", "landed_minute", ">=", "built.record_kind = '" ~ kind ~ "'"
+    ) }}
     {%- endif %}
 
 ),
