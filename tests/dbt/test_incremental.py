@@ -125,7 +125,7 @@ def increment_a() -> list[BronzeRow]:
 def increment_b() -> list[BronzeRow]:
     """A post re-arriving again, one from increment A and one from the first load; and a
     pin landed in the same minute as increment A's, after the build that counted that
-    minute (the landings merge a full recount of the minute over the partial one)."""
+    minute (the landings add it to the minute's earlier count)."""
     at = INCREMENT_B
     return [
         _batch("pin", "not json", INCREMENT_A + timedelta(seconds=30)),

@@ -3,9 +3,9 @@
 {#-
     How many records of each kind landed in bronze each minute, and how many of them
     staging cannot place (not a JSON object, or no numeric `ind`/`index`). Incremental
-    like the other staging models, but by the minute: a build reads each kind's bronze
-    rows from the start of the latest minute already here, so that minute is counted
-    again in full and merged over its partial count, and every later minute is new.
+    like the other staging models: a build reads each kind's bronze rows landed after
+    the last one counted here, and a minute counted before that gets more records gets
+    its earlier count plus the new one.
 -#}
 
 with
@@ -21,7 +21,7 @@ with
     from {{ source("pinterest", kind) }}
     {%- if is_incremental() %}
     where {{ landed_after_watermark(
-        "ingested_at", "landed_minute", ">=", "built.record_kind = '" ~ kind ~ "'"
+        "ingested_at", "last_ingested_at", built_where="built.record_kind = '" ~ kind ~ "'"
     ) }}
     {%- endif %}
 
@@ -38,7 +38,7 @@ arrivals as (
 
 ),
 
-landings as (
+new_landings as (
 
     select
         record_kind,
@@ -49,6 +49,29 @@ landings as (
         max(ingested_at) as last_ingested_at
     from arrivals
     group by 1, 2, 3
+
+),
+
+landings as (
+
+    {% if is_incremental() %}
+    select
+        new_landings.record_kind,
+        new_landings.record_source,
+        new_landings.landed_minute,
+        new_landings.records + coalesce(built.records, 0) as records,
+        new_landings.records_without_ind + coalesce(built.records_without_ind, 0)
+            as records_without_ind,
+        new_landings.last_ingested_at
+    from new_landings
+    left join {{ this }} as built
+        on
+            new_landings.record_kind = built.record_kind
+            and new_landings.record_source = built.record_source
+            and new_landings.landed_minute = built.landed_minute
+    {% else %}
+    select * from new_landings
+    {% endif %}
 
 ),
 
