@@ -1,9 +1,8 @@
 {#-
     The incremental filter of the staging models: `column` (when a bronze row landed)
     after the watermark, the latest `built_column` already in the target (`this`),
-    among the target's rows that match `built_where`. `operator` is `>` (rows not read
-    yet) or `>=` (from the watermark on, to count its period again). An empty target
-    has no watermark: everything is read.
+    among the target's rows that match `built_where`. An empty target has no
+    watermark: everything is read.
 
     The watermark is read just before the model's query runs and written into it as a
     literal (microseconds since the epoch, so no time zone is involved). Delta skips the
@@ -14,7 +13,7 @@
     In unit tests `this` is a fixture, not a table, so there the watermark stays a
     subquery with the same meaning.
 -#}
-{% macro landed_after_watermark(column, built_column, operator=">", built_where="true") -%}
+{% macro landed_after_watermark(column, built_column, built_where="true") -%}
     {%- set watermark_sql -%}
         select unix_micros(max(built.{{ built_column }})) as watermark
         from {{ this }} as built
@@ -25,10 +24,10 @@
         {%- if watermark is none -%}
             true
         {%- else -%}
-            {{ column }} {{ operator }} timestamp_micros({{ watermark | int }})
+            {{ column }} > timestamp_micros({{ watermark | int }})
         {%- endif -%}
     {%- else -%}
-        {{ column }} {{ operator }} coalesce(
+        {{ column }} > coalesce(
             timestamp_micros(({{ watermark_sql }})), timestamp '0001-01-01 00:00:00'
         )
     {%- endif -%}
