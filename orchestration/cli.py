@@ -26,6 +26,46 @@ app = typer.Typer(
 console = Console(stderr=True)
 app.add_typer(stack_app, name="stack")
 
+PYTHON_COMPONENTS = ("pyspark", "dbt-core", "dbt-spark", "confluent-kafka")
+"""The installed Python packages a bug report needs the versions of."""
+
+
+def version_text() -> str:
+    """pinlake's version, the key Python packages installed and the JVM artifacts pinned."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from orchestration.jvm import pinned_versions
+
+    def installed(package: str) -> str:
+        try:
+            return version(package)
+        except PackageNotFoundError:
+            return "not installed"
+
+    python = ", ".join(f"{package} {installed(package)}" for package in PYTHON_COMPONENTS)
+    jvm = ", ".join(f"{name} {pinned}" for name, pinned in pinned_versions().items())
+    return f"pinlake {installed('pinlake')}\npython: {python}\njvm (pinned): {jvm}"
+
+
+def _print_version(requested: bool) -> None:
+    if requested:
+        typer.echo(version_text())
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: bool = typer.Option(
+        False,
+        "--version",
+        callback=_print_version,
+        is_eager=True,
+        help="Print the versions of pinlake and of the components it runs, then exit.",
+    ),
+) -> None:
+    """Lakehouse pipeline for social-media post events."""
+
+
 P = ParamSpec("P")
 R = TypeVar("R")
 

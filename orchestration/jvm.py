@@ -13,6 +13,7 @@ import hashlib
 import re
 import shutil
 import subprocess
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from orchestration.settings import REPO_ROOT, get_settings
@@ -25,6 +26,22 @@ _VERSION_SUFFIX = re.compile(r"-\d[\w.]*(-\d+)?$")
 
 class JvmArtifactsMissing(RuntimeError):
     """The cache has not been filled: ``make setup`` (or ``pinlake setup-jvm``) fills it."""
+
+
+_POM_NAMESPACE = "{http://maven.apache.org/POM/4.0.0}"
+
+
+def pinned_versions() -> dict[str, str]:
+    """The versions the poms pin, by property name without ``.version``: ``spark``,
+    ``delta``, ``kafka``, ... (each pom's ``<properties>``; Scala's binary version left out)."""
+    versions: dict[str, str] = {}
+    for name in ARTIFACT_SETS:
+        root = ET.parse(POM_ROOT / name / "pom.xml").getroot()
+        for prop in root.iterfind(f"{_POM_NAMESPACE}properties/*"):
+            key = prop.tag.removeprefix(_POM_NAMESPACE)
+            if key.endswith(".version") and not key.startswith("scala.") and prop.text:
+                versions[key.removesuffix(".version")] = prop.text.strip()
+    return versions
 
 
 def _pom_digest(name: str) -> str:
