@@ -58,11 +58,12 @@ databases:
 docs: setup
 	$(BIN)/pinlake docs
 
-# Python (ruff), SQL (sqlfluff: models and macros) and dbt metadata (dbt-score on the
+# Python (ruff, mypy), SQL (sqlfluff: models and macros) and dbt metadata (dbt-score on the
 # manifest `dbt parse` writes, no Spark needed; rules in dbt_score_rules/).
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/sqlfluff lint --processes 0 models macros
 	$(BIN)/dbt parse --quiet
 	$(BIN)/dbt-score lint --manifest target/manifest.json

@@ -73,7 +73,7 @@ def _seconds(text: str) -> int:
     return int((np.datetime64(text.replace(" ", "T"), "s") - _EPOCH).astype(np.int64))
 
 
-def _probabilities(weights: Sequence[float]) -> NDArray[np.float64]:
+def _probabilities(weights: Sequence[float] | NDArray[np.floating]) -> NDArray[np.float64]:
     array = np.asarray(weights, dtype=np.float64)
     return array / array.sum()
 
@@ -440,7 +440,7 @@ def generate(
         return 0
     setup = np.random.default_rng([seed, start_ind])
     person_of_post = _assign_posts(
-        setup, posts, PERSON_POST_EXPONENT, cap=cal.POSTS_PER_PERSON["max"]
+        setup, posts, PERSON_POST_EXPONENT, cap=int(cal.POSTS_PER_PERSON["max"])
     )
     people = _draw_people(setup, int(person_of_post.max()) + 1)
     # Person 0 posts most; map owner numbers onto persons so that early joiners post most.

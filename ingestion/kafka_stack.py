@@ -25,6 +25,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from confluent_kafka import KafkaError, KafkaException, TopicPartition
 from confluent_kafka.admin import AdminClient, NewTopic, OffsetSpec
@@ -401,7 +402,8 @@ def _start_process(settings: Settings, files: BrokerFiles) -> int:
 
 def _admin(settings: Settings) -> AdminClient:
     # librdkafka logs every refused connection; while waiting for a start that is noise.
-    return AdminClient({**settings.kafka_client_config(), "logger": log})
+    config: dict[str, Any] = {**settings.kafka_client_config(), "logger": log}
+    return AdminClient(config)
 
 
 def _wait_until_ready(settings: Settings, pid: int | None, timeout_s: float) -> None:

@@ -27,7 +27,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Future, InvalidStateError
 from concurrent.futures import TimeoutError as FutureTimeout
 from functools import partial
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from confluent_kafka import KafkaError, KafkaException, Message, Producer
 
@@ -338,7 +338,8 @@ class IngestProducer:
             return []
         refused = []
         for position, message in zip(positions, messages, strict=True):
-            error = message.get("_error")
+            # produce_batch sets "_error" to a KafkaError (the stubs say bytes)
+            error = cast("KafkaError | None", message.get("_error"))
             if error is None:
                 continue
             if error.code() == KafkaError._QUEUE_FULL:

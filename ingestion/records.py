@@ -273,7 +273,7 @@ class _Plan(NamedTuple):
 
     checks: tuple[tuple[int, Callable[[Any], bool]], ...]
     ind: int
-    index: int
+    index_field: int
 
 
 _PLANS: dict[tuple[str, tuple[str, ...], tuple[type, ...]], _Plan | None] = {}
@@ -335,7 +335,7 @@ def fast_post_key(kind: str, record: dict[str, Any]) -> int | None:
             return None
     return _fast_post_key_of(
         values[plan.ind] if plan.ind >= 0 else None,
-        values[plan.index] if plan.index >= 0 else None,
+        values[plan.index_field] if plan.index_field >= 0 else None,
     )
 
 
@@ -372,7 +372,7 @@ def fast_post_key_json(kind: str, data: bytes) -> int | None:
     ``None`` and the model decides, and explains, and keeps the extra fields.
     """
     try:
-        shape = _SHAPES[kind].decode(data)
+        shape: Any = _SHAPES[kind].decode(data)  # a struct defined at run time
     except msgspec.DecodeError:
         return None
     for name, allowed, check in _CHECKED[kind]:

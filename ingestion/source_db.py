@@ -98,7 +98,7 @@ def make_engine(url: str) -> Engine:
     """
     parsed = make_url(url)
     is_sqlite = parsed.get_backend_name() == "sqlite"
-    if is_sqlite and parsed.database not in (None, "", ":memory:"):
+    if is_sqlite and parsed.database and parsed.database != ":memory:":
         Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, pool_pre_ping=not is_sqlite)
     if is_sqlite:

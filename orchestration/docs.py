@@ -15,6 +15,7 @@ from collections.abc import Callable
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import cast
 
 from orchestration.dbt_runner import DbtOutcome, run
 from orchestration.settings import REPO_ROOT, Settings
@@ -48,20 +49,23 @@ def make_server(site: Path, port: int, host: str = "127.0.0.1") -> ThreadingHTTP
     return ThreadingHTTPServer((host, port), handler)
 
 
+def _url(server: ThreadingHTTPServer) -> str:
+    host, port = cast(tuple[str, int], server.server_address)  # an IPv4 server
+    return f"http://{host}:{port}/"
+
+
 def serve_in_thread(site: Path, port: int = 0) -> tuple[ThreadingHTTPServer, str]:
     """Serve ``site`` from a daemon thread; returns the server (``shutdown()`` it) and URL."""
     server = make_server(site, port)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    host, bound_port = server.server_address[:2]
-    return server, f"http://{host}:{bound_port}/"
+    return server, _url(server)
 
 
 def serve(site: Path, port: int, on_ready: Callable[[str], None] | None = None) -> None:
     """Serve ``site`` on 127.0.0.1 until Ctrl-C; ``on_ready`` gets the URL once bound."""
     with make_server(site, port) as server:
         if on_ready is not None:
-            host, bound_port = server.server_address[:2]
-            on_ready(f"http://{host}:{bound_port}/")
+            on_ready(_url(server))
         with contextlib.suppress(KeyboardInterrupt):
             server.serve_forever()
 

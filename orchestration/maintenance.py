@@ -104,7 +104,7 @@ def delta_tables(spark: SparkSession, settings: Settings) -> dict[str, str]:
 
 def check_retention(spark: SparkSession, retain_hours: int) -> None:
     """Refuse a retention Delta would refuse, with the reason, before touching any table."""
-    check_on = spark.conf.get(_RETENTION_CHECK, "true").lower() != "false"
+    check_on = (spark.conf.get(_RETENTION_CHECK, "true") or "true").lower() != "false"
     if check_on and retain_hours < DEFAULT_RETAIN_HOURS:
         raise RetentionTooShort(
             f"a retention of {retain_hours} hours is shorter than Delta's minimum of "

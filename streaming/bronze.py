@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from orchestration.settings import Settings
-from streaming.delta_tables import ensure_table
+from streaming.delta_tables import ensure_table, struct_from_ddl
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
@@ -69,9 +69,7 @@ TABLE_PROPERTIES: dict[str, str] = {
 
 
 def bronze_schema() -> StructType:
-    from pyspark.sql.types import StructType
-
-    return StructType.fromDDL(", ".join(f"{name} {kind}" for name, kind in BRONZE_COLUMNS))
+    return struct_from_ddl(", ".join(f"{name} {kind}" for name, kind in BRONZE_COLUMNS))
 
 
 def conform(frame: DataFrame) -> DataFrame:

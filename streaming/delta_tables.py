@@ -10,6 +10,16 @@ if TYPE_CHECKING:
     from pyspark.sql.types import StructType
 
 
+def struct_from_ddl(columns: str) -> StructType:
+    """The schema of ``columns``, Spark DDL such as ``"ind bigint, payload string"``."""
+    from pyspark.sql.types import StructType
+
+    schema = StructType.fromDDL(columns)
+    if not isinstance(schema, StructType):  # a single type, such as "string", parses too
+        raise ValueError(f"not a list of columns: {columns!r}")
+    return schema
+
+
 def ensure_table(
     spark: SparkSession, path: str, schema: StructType, properties: Mapping[str, str]
 ) -> None:
@@ -24,7 +34,9 @@ def ensure_table(
     for key, value in properties.items():
         builder = builder.property(key, value)
     builder.execute()
-    current = DeltaTable.forPath(spark, path).detail().first().properties
+    detail = DeltaTable.forPath(spark, path).detail().first()
+    assert detail is not None, "a Delta table's detail is one row"
+    current = detail.properties
     missing = {key: value for key, value in properties.items() if current.get(key) != value}
     if missing:
         assignments = ", ".join(f"'{key}' = '{value}'" for key, value in missing.items())

@@ -83,7 +83,7 @@ def kafka_security_options(settings: Settings) -> dict[str, str]:
     The same SASL/SSL settings the producers use, so the job runs unchanged on a
     managed cluster. The CA file is PEM, which the Java client reads directly.
     """
-    options = {"kafka.security.protocol": settings.kafka_security_protocol}
+    options: dict[str, str] = {"kafka.security.protocol": settings.kafka_security_protocol}
     mechanism = settings.kafka_sasl_mechanism
     if mechanism:
         options["kafka.sasl.mechanism"] = mechanism

@@ -37,11 +37,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from orchestration.settings import Settings
-from streaming.delta_tables import ensure_table
+from streaming.delta_tables import ensure_table, struct_from_ddl
 from streaming.spark import BACKGROUND_POOL, use_pool
 
 if TYPE_CHECKING:
-    from pyspark.sql import Column, DataFrame, SparkSession
+    from pyspark.sql import Column, DataFrame, GroupedData, SparkSession
     from pyspark.sql.streaming import DataStreamWriter
 
 WINDOW = "1 minute"
@@ -119,7 +119,7 @@ def pin_events(spark: SparkSession, settings: Settings) -> DataFrame:
     )
 
 
-def _by_window(events: DataFrame, key: str) -> DataFrame:
+def _by_window(events: DataFrame, key: str) -> GroupedData:
     from pyspark.sql import functions as F
 
     return events.groupBy(F.window("event_time", WINDOW).alias("window"), key)
@@ -199,12 +199,8 @@ def ensure_realtime_tables(spark: SparkSession, settings: Settings) -> None:
     A table dbt registered first (``register_realtime_tables``) gets
     :data:`TABLE_PROPERTIES` here, before the first merge.
     """
-    from pyspark.sql.types import StructType
-
     for table in TABLES:
-        ensure_table(
-            spark, table.path(settings), StructType.fromDDL(table.columns), TABLE_PROPERTIES
-        )
+        ensure_table(spark, table.path(settings), struct_from_ddl(table.columns), TABLE_PROPERTIES)
 
 
 class MergeWindows:
@@ -234,7 +230,8 @@ class MergeWindows:
         updates = batch.withColumn("updated_at", F.current_timestamp()).persist()
         try:
             # In microseconds, not a Python datetime: no round trip through local time.
-            earliest = updates.agg(F.min(F.unix_micros("window_start"))).first()[0]
+            bound = updates.agg(F.min(F.unix_micros("window_start"))).first()
+            earliest = bound[0] if bound is not None else None
             if earliest is None:
                 return  # a batch that only moved the watermark changed no window
             target, update = F.col("t.window_start"), F.col("u.window_start")

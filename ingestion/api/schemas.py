@@ -40,7 +40,7 @@ def request_body(model: type[BaseModel], media_types: tuple[str, ...]) -> dict[s
     }
 
 
-_PIN_EXAMPLE = {
+_PIN_EXAMPLE: dict[str, Any] = {
     "index": 7528,
     "unique_id": "fbe53c66-3442-4773-b19e-d3ec6f54dddf",
     "title": "No Title Data Available",
