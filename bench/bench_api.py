@@ -38,6 +38,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from multiprocessing.synchronize import Event
 from pathlib import Path
 from typing import Any
@@ -376,9 +377,7 @@ def run(args: argparse.Namespace, settings: Settings) -> None:
                     f"(b) API, {batch} records per request",
                     settings,
                     topic,
-                    lambda b=batch: through_api(
-                        args.port, batched, b, args.clients, per_client_batch
-                    ),
+                    partial(through_api, args.port, batched, batch, args.clients, per_client_batch),
                 )
             )
     finally:

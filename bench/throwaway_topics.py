@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from confluent_kafka.admin import AdminClient
 
@@ -25,7 +26,8 @@ def throwaway_topics(settings: Settings) -> Iterator[None]:
     try:
         yield
     finally:
-        admin = AdminClient(settings.kafka_client_config())
+        config: dict[str, Any] = settings.kafka_client_config()
+        admin = AdminClient(config)
         futures = admin.delete_topics(kafka_stack.wanted_topics(settings), operation_timeout=30)
         for future in futures.values():
             future.result()
