@@ -332,7 +332,7 @@ def demo(
 
 @app.command()
 @friendly_errors
-def marts(limit: int = typer.Option(20, help="Rows shown per mart.")) -> None:
+def marts(limit: int = typer.Option(20, help="Rows shown per mart (0: all).")) -> None:
     """Print the nine analytical marts as tables."""
     from orchestration.query import print_marts
 

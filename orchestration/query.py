@@ -10,8 +10,9 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from rich.console import Console
+from rich.console import Console, Group, RenderableType
 from rich.table import Table
+from rich.text import Text
 
 from orchestration.settings import Settings
 from streaming.spark import catalog_session
@@ -74,15 +75,34 @@ def print_result(columns: list[str], rows: list[tuple], output: str) -> None:
         Console().print(table)
 
 
+def mart_table(mart: str, columns: list[str], rows: list[tuple], total: int) -> Group:
+    """One mart: its name and size on a line of their own (a table's title would wrap
+    to the table's width), the first ``rows`` of ``total``, and how to see the rest."""
+    table = Table(*columns)
+    for row in rows:
+        table.add_row(*["" if value is None else str(_plain(value)) for value in row])
+    parts: list[RenderableType] = [Text(f"marts.{mart} ({total:,} rows)", style="bold"), table]
+    if len(rows) < total:
+        parts.append(
+            Text(
+                f"first {len(rows):,} of {total:,} rows; all of them: "
+                f'pinlake sql "select * from marts.{mart}" --limit 0',
+                style="dim",
+            )
+        )
+    return Group(*parts)
+
+
 def print_marts(settings: Settings, *, limit: int) -> None:
-    """Print the nine question marts as tables, in one Spark session."""
+    """Print the nine question marts as tables, in one Spark session: the first ``limit``
+    rows of each (``0``: all), ordered by their first two columns."""
     console = Console()
     with catalog_session(settings, "pinlake marts") as spark:
         for mart in MARTS:
             frame = spark.sql(f"select * from marts.{mart}")
             total = frame.count()
-            rows = [tuple(row) for row in frame.orderBy(*frame.columns[:2]).limit(limit).collect()]
-            table = Table(*frame.columns, title=f"marts.{mart} ({total:,} rows)")
-            for row in rows:
-                table.add_row(*["" if value is None else str(_plain(value)) for value in row])
-            console.print(table)
+            ordered = frame.orderBy(*frame.columns[:2])
+            if limit > 0:
+                ordered = ordered.limit(limit)
+            rows = [tuple(row) for row in ordered.collect()]
+            console.print(mart_table(mart, frame.columns, rows, total), end="\n\n")

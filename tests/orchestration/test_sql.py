@@ -9,7 +9,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+from rich.console import Console, RenderableType
+
+from orchestration.query import mart_table
+
 PINLAKE = Path(sys.executable).parent / "pinlake"
+COLUMNS = ["country", "category", "category_count"]
 
 
 def test_rows_beyond_the_limit_are_announced_not_silently_dropped(tmp_path: Path) -> None:
@@ -26,3 +31,29 @@ def test_rows_beyond_the_limit_are_announced_not_silently_dropped(tmp_path: Path
     assert list(csv.reader(io.StringIO(done.stdout))) == [["id"], ["0"], ["1"], ["2"]]
     assert "only the first 3 rows are shown" in done.stderr
     assert "--limit 0 for all" in done.stderr
+
+
+def _rendered(mart: RenderableType) -> str:
+    console = Console(record=True, width=200)
+    console.print(mart)
+    return console.export_text()
+
+
+def test_a_mart_cut_short_says_how_to_see_the_rest() -> None:
+    rows = [("Albania", "art", 3), ("Algeria", "travel", 2)]
+
+    text = _rendered(mart_table("popular_category_by_country", COLUMNS, rows, total=417))
+
+    assert "marts.popular_category_by_country (417 rows)" in text
+    assert "Albania" in text and "travel" in text
+    assert "first 2 of 417 rows" in text
+    assert 'pinlake sql "select * from marts.popular_category_by_country" --limit 0' in text
+
+
+def test_a_mart_shown_whole_has_no_caption() -> None:
+    rows = [("Albania", "art", 3), ("Algeria", None, 2)]
+
+    text = _rendered(mart_table("popular_category_by_country", COLUMNS, rows, total=2))
+
+    assert "marts.popular_category_by_country (2 rows)" in text
+    assert "first" not in text and "None" not in text
