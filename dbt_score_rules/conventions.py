@@ -78,6 +78,18 @@ def mart_has_enforced_contract(model: Model) -> RuleViolation | None:
 
 
 @rule
+def only_marts_are_public(model: Model) -> RuleViolation | None:
+    """Marts are the interface other dbt projects may ref (``access: public``, behind
+    their contracts); staging and intermediate models change with the cleaning rules
+    and stay this project's own."""
+    if layer_of(model) == "marts" and model.access != "public":
+        return RuleViolation("Marts are `access: public` (dbt_project.yml sets it).")
+    if layer_of(model) in {"staging", "intermediate"} and model.access == "public":
+        return RuleViolation("Only marts are public: ref a mart, or leave this one protected.")
+    return None
+
+
+@rule
 def staging_reads_only_sources_and_seeds(model: Model) -> RuleViolation | None:
     """Staging models read sources (and seeds), never another model."""
     if layer_of(model) != "staging":

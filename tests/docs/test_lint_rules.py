@@ -79,6 +79,8 @@ def test_each_rule_catches_its_mistake(manifest: dict[str, Any], tmp_path: Path)
     mart = "model.pinlake.popular_category_by_country"
     staging = "model.pinlake.stg_pinterest__users"
     nodes[mart]["config"]["contract"]["enforced"] = False
+    nodes["model.pinlake.users_joined_by_year"]["access"] = "protected"
+    nodes["model.pinlake.int_posts_joined"]["access"] = "public"
     nodes[mart]["depends_on"]["nodes"].append("source.pinlake.pinterest.pin")
     nodes[staging]["depends_on"]["nodes"].append("model.pinlake.stg_pinterest__pins")
     nodes["model.pinlake.dim_users"]["name"] = "int_dim_users"
@@ -96,6 +98,8 @@ def test_each_rule_catches_its_mistake(manifest: dict[str, Any], tmp_path: Path)
     assert failures(report) == {
         (mart, "mart_has_enforced_contract"),
         (mart, "mart_reads_no_source"),
+        ("model.pinlake.users_joined_by_year", "only_marts_are_public"),
+        ("model.pinlake.int_posts_joined", "only_marts_are_public"),
         (staging, "staging_reads_only_sources_and_seeds"),
         ("model.pinlake.dim_users", "model_in_layer_folder_and_named_for_it"),
         ("model.pinlake.dim_users", "model_has_primary_key_test"),
