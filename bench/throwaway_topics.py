@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
 
 from confluent_kafka.admin import AdminClient
 
@@ -26,8 +25,7 @@ def throwaway_topics(settings: Settings) -> Iterator[None]:
     try:
         yield
     finally:
-        config: dict[str, Any] = settings.kafka_client_config()
-        admin = AdminClient(config)
+        admin = AdminClient(settings.kafka_client_config())
         futures = admin.delete_topics(kafka_stack.wanted_topics(settings), operation_timeout=30)
         for future in futures.values():
             future.result()

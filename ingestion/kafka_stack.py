@@ -402,6 +402,7 @@ def _start_process(settings: Settings, files: BrokerFiles) -> int:
 
 def _admin(settings: Settings) -> AdminClient:
     # librdkafka logs every refused connection; while waiting for a start that is noise.
+    # the stubs know no callable settings; librdkafka takes a logger
     config: dict[str, Any] = {**settings.kafka_client_config(), "logger": log}
     return AdminClient(config)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -169,9 +169,10 @@ class Settings(BaseSettings):
         """Kafka topic of a record kind, e.g. ``pinterest.pin`` or ``pinterest.deadletter``."""
         return f"{self.kafka_topic_prefix}.{kind}"
 
-    def kafka_client_config(self) -> dict[str, str]:
-        """librdkafka settings shared by producers, consumers and the admin client."""
-        config = {
+    def kafka_client_config(self) -> dict[str, Any]:
+        """librdkafka settings shared by producers, consumers and the admin client (a
+        librdkafka config also takes numbers, booleans and a logger: callers add those)."""
+        config: dict[str, Any] = {
             "bootstrap.servers": self.kafka_bootstrap,
             "security.protocol": self.kafka_security_protocol,
         }
