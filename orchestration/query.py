@@ -60,6 +60,14 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _table(columns: list[str], rows: list[tuple]) -> Table:
+    """Rows as a terminal table: values as plain text, nulls blank."""
+    table = Table(*columns)
+    for row in rows:
+        table.add_row(*["" if value is None else str(_plain(value)) for value in row])
+    return table
+
+
 def print_result(columns: list[str], rows: list[tuple], output: str) -> None:
     if output == "json":
         for row in rows:
@@ -69,19 +77,16 @@ def print_result(columns: list[str], rows: list[tuple], output: str) -> None:
         writer.writerow(columns)
         writer.writerows([[_plain(value) for value in row] for row in rows])
     else:
-        table = Table(*columns, show_lines=False)
-        for row in rows:
-            table.add_row(*["" if value is None else str(_plain(value)) for value in row])
-        Console().print(table)
+        Console().print(_table(columns, rows))
 
 
 def mart_table(mart: str, columns: list[str], rows: list[tuple], total: int) -> Group:
     """One mart: its name and size on a line of their own (a table's title would wrap
     to the table's width), the first ``rows`` of ``total``, and how to see the rest."""
-    table = Table(*columns)
-    for row in rows:
-        table.add_row(*["" if value is None else str(_plain(value)) for value in row])
-    parts: list[RenderableType] = [Text(f"marts.{mart} ({total:,} rows)", style="bold"), table]
+    parts: list[RenderableType] = [
+        Text(f"marts.{mart} ({total:,} rows)", style="bold"),
+        _table(columns, rows),
+    ]
     if len(rows) < total:
         parts.append(
             Text(
