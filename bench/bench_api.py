@@ -1,11 +1,16 @@
 """Throughput of the ingestion API into Kafka (acks=all), against the direct producer.
 
     python bench/bench_api.py [--single 20000] [--records 100000] [--workers 2]
+                              [--protocol kafka-rest|kinesis]
 
 Runs, in one go and on the same records (pin records shaped like the source's):
 
-(a) single-record requests (``POST /topics/<t>.pin`` with one record), many in flight;
+(a) single-record requests, many in flight;
 (b) batches of 100 and of 500 records per request;
+    both as the REST Proxy's produce call (``POST /topics/<t>.pin``) or, with
+    ``--protocol kinesis``, as Kinesis PutRecords (``PUT /streams/<s>/records``, each
+    record with its own partition key as the original Kinesis clients sent them; one
+    record per request in (a));
 (c) the confluent-kafka producer writing the same records straight to Kafka from one
     Python process with the API's settings (idempotent, ``acks=all``, ``linger.ms=5``)
     and the API's JSON encoder: the upper bound. Like the API, it is warmed up before
@@ -124,10 +129,58 @@ def start_api(settings: Settings, port: int, workers: int) -> subprocess.Popen[b
 # --- load generator (runs in child processes) --------------------------------------------
 
 
-def _request(port: int, body: bytes) -> bytes:
+def _rest_proxy_body(records: list[dict[str, Any]]) -> Any:
+    return {"records": [{"value": r} for r in records]}
+
+
+def _kinesis_body(records: list[dict[str, Any]]) -> Any:
+    # As the original Kinesis clients sent them through API Gateway: each record as
+    # JSON with its own partition key.
+    return {
+        "StreamName": "streaming-bench-pin",
+        "records": [{"data": r, "partition-key": f"pin-{r['index']}"} for r in records],
+    }
+
+
+@dataclass(frozen=True)
+class Wire:
+    """One of the API's wire formats: how a batch is sent and where its answer says what
+    Kafka took (each result whose ``error_field`` is missing or null)."""
+
+    request_line: str
+    content_type: str
+    envelope: Callable[[list[dict[str, Any]]], Any]
+    results_field: str
+    error_field: str
+
+    def acknowledged(self, answer: bytes) -> int:
+        results = orjson.loads(answer)[self.results_field]
+        return sum(1 for result in results if result.get(self.error_field) is None)
+
+
+WIRES = {
+    "kafka-rest": Wire(
+        "POST /topics/bench.pin",
+        "application/vnd.kafka.json.v2+json",
+        _rest_proxy_body,
+        results_field="offsets",
+        error_field="error",
+    ),
+    "kinesis": Wire(
+        "PUT /streams/streaming-bench-pin/records",
+        "application/json",
+        _kinesis_body,
+        results_field="Records",
+        error_field="ErrorCode",
+    ),
+}
+"""``--protocol``: the REST Proxy's produce call or Kinesis PutRecords."""
+
+
+def _request(port: int, wire: Wire, body: bytes) -> bytes:
     head = (
-        f"POST /topics/bench.pin HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
-        "Content-Type: application/vnd.kafka.json.v2+json\r\n"
+        f"{wire.request_line} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+        f"Content-Type: {wire.content_type}\r\n"
         f"Content-Length: {len(body)}\r\n\r\n"
     )
     return head.encode() + body
@@ -136,7 +189,7 @@ def _request(port: int, body: bytes) -> bytes:
 Connection = tuple[asyncio.StreamReader, asyncio.StreamWriter]
 
 
-async def _connection(connection: Connection, requests: list[bytes]) -> int:
+async def _connection(connection: Connection, wire: Wire, requests: list[bytes]) -> int:
     """Send ``requests`` one after another on one keep-alive connection; count acks."""
     reader, writer = connection
     acknowledged = 0
@@ -152,7 +205,7 @@ async def _connection(connection: Connection, requests: list[bytes]) -> int:
             answer = await reader.readexactly(length)
             if status != 200:
                 raise RuntimeError(f"the API answered {status}: {answer[:300]!r}")
-            acknowledged += sum(1 for o in orjson.loads(answer)["offsets"] if o["error"] is None)
+            acknowledged += wire.acknowledged(answer)
     finally:
         writer.close()
     return acknowledged
@@ -160,6 +213,7 @@ async def _connection(connection: Connection, requests: list[bytes]) -> int:
 
 def _client(
     port: int,
+    protocol: str,
     bodies: list[bytes],
     connections: int,
     ready: Any,
@@ -174,7 +228,8 @@ def _client(
     """
     import uvloop
 
-    requests = [_request(port, body) for body in bodies]
+    wire = WIRES[protocol]
+    requests = [_request(port, wire, body) for body in bodies]
     shares = [share for share in (requests[i::connections] for i in range(connections)) if share]
 
     async def run() -> int:
@@ -182,7 +237,7 @@ def _client(
         ready.put(index)
         go.wait()
         counts = await asyncio.wait_for(
-            asyncio.gather(*(_connection(c, s) for c, s in zip(opened, shares, strict=True))),
+            asyncio.gather(*(_connection(c, wire, s) for c, s in zip(opened, shares, strict=True))),
             timeout=_TIMEOUT_S,
         )
         return sum(counts)
@@ -194,17 +249,20 @@ def _client(
 
 
 def through_api(
-    port: int, records: list[dict[str, Any]], batch: int, clients: int, connections: int
+    port: int,
+    protocol: str,
+    records: list[dict[str, Any]],
+    batch: int,
+    clients: int,
+    connections: int,
 ) -> tuple[int, float]:
     """Send ``records`` in requests of ``batch`` from ``clients`` processes.
 
     Returns the records acknowledged and the seconds taken. The clock covers only the
     sending: it starts once every process has built its requests and connected.
     """
-    bodies = [
-        orjson.dumps({"records": [{"value": r} for r in records[i : i + batch]]})
-        for i in range(0, len(records), batch)
-    ]
+    envelope = WIRES[protocol].envelope
+    bodies = [orjson.dumps(envelope(records[i : i + batch])) for i in range(0, len(records), batch)]
     context = multiprocessing.get_context("spawn")
     go = context.Event()
     ready = context.Queue()
@@ -212,7 +270,7 @@ def through_api(
     processes = [
         context.Process(
             target=_client,
-            args=(port, bodies[i::clients], connections, ready, go, results, i),
+            args=(port, protocol, bodies[i::clients], connections, ready, go, results, i),
             daemon=True,
         )
         for i in range(clients)
@@ -327,6 +385,12 @@ def main() -> None:
         help="connections in total (b); with 8, batches of 100 waited on the producer's "
         "linger and the broker's ack instead of the API's CPU",
     )
+    parser.add_argument(
+        "--protocol",
+        choices=sorted(WIRES),
+        default="kafka-rest",
+        help="the wire format of the API's requests; kinesis sends PutRecords, also in (a)",
+    )
     parser.add_argument("--port", type=int, default=18082)
     args = parser.parse_args()
 
@@ -361,14 +425,16 @@ def run(args: argparse.Namespace, settings: Settings) -> None:
     try:
         # Warm up connections, both workers' producers and their idempotence handshakes,
         # and the broker's handling of the workers' smaller, concurrent batches.
-        through_api(args.port, records[:2000], 1, args.clients, per_client)
-        through_api(args.port, batched, 500, args.clients, per_client_batch)
+        through_api(args.port, args.protocol, records[:2000], 1, args.clients, per_client)
+        through_api(args.port, args.protocol, batched, 500, args.clients, per_client_batch)
         results = [
             measure(
                 "(a) API, 1 record per request",
                 settings,
                 topic,
-                lambda: through_api(args.port, records[: args.single], 1, args.clients, per_client),
+                lambda: through_api(
+                    args.port, args.protocol, records[: args.single], 1, args.clients, per_client
+                ),
             )
         ]
         for batch in (100, 500):
@@ -377,7 +443,15 @@ def run(args: argparse.Namespace, settings: Settings) -> None:
                     f"(b) API, {batch} records per request",
                     settings,
                     topic,
-                    partial(through_api, args.port, batched, batch, args.clients, per_client_batch),
+                    partial(
+                        through_api,
+                        args.port,
+                        args.protocol,
+                        batched,
+                        batch,
+                        args.clients,
+                        per_client_batch,
+                    ),
                 )
             )
     finally:
@@ -389,7 +463,7 @@ def run(args: argparse.Namespace, settings: Settings) -> None:
 
     print(
         f"\nbroker {settings.kafka_bootstrap}, topic {topic}, acks=all, idempotent; "
-        f"API workers {args.workers}, client processes {args.clients}; "
+        f"API workers {args.workers}, client processes {args.clients}, {args.protocol}; "
         f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}"
     )
     print(
