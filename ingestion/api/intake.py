@@ -58,18 +58,26 @@ DEADLETTER_KIND = "deadletter"
 _MAX_LISTED_ERRORS = 10
 
 
-class SentRecord(msgspec.Struct, gc=False):
-    """A Kafka REST record (an element of ``records``) with its value and key still in the
-    client's JSON bytes: decoding the envelope this way builds no object per field.
+class SentAsBytes(msgspec.Struct, gc=False):
+    """An element of a request's records with its JSON values still in the client's bytes:
+    decoding the envelope this way builds no object per field. The front ends' fast paths
+    decode into subclasses of it.
 
-    It holds only bytes, so it can never be part of a reference cycle: ``gc=False`` keeps
-    the garbage collector from tracking (and counting) one per record."""
+    It holds only bytes and strings, so it can never be part of a reference cycle:
+    ``gc=False`` keeps the garbage collector from tracking (and counting) one per record."""
+
+    def as_sent(self) -> dict[str, Any]:
+        """The element as a decoded value, for its dead letter."""
+        raise NotImplementedError
+
+
+class SentRecord(SentAsBytes, gc=False):
+    """A Kafka REST record (an element of ``records``)."""
 
     value: msgspec.Raw
     key: msgspec.Raw | None = None
 
     def as_sent(self) -> dict[str, Any]:
-        """The element as a decoded value, for its dead letter."""
         sent = {"value": parse_json(bytes(self.value))}
         if self.key is not None:
             sent["key"] = parse_json(bytes(self.key))
@@ -221,13 +229,6 @@ class Intake:
 
     # --- reading ----------------------------------------------------------------------
 
-    async def read_json(
-        self, request: Request, ctx: RequestContext, media_types: frozenset[str | None]
-    ) -> tuple[bytes, Any]:
-        """The body and its parsed JSON, after the checks that need no JSON."""
-        body = await self.read_body(request, ctx, media_types)
-        return body, await self.parse(ctx, body)
-
     async def read_body(
         self, request: Request, ctx: RequestContext, media_types: frozenset[str | None]
     ) -> bytes:
@@ -330,7 +331,7 @@ class Intake:
         self,
         ctx: RequestContext,
         position: int,
-        original: SentRecord,
+        original: SentAsBytes,
         value: bytes,
         headers: tuple[tuple[str, bytes], ...] = (),
     ) -> Candidate | None:
@@ -412,7 +413,7 @@ class Intake:
             candidate.problem,
             candidate.message or "",
             candidate.position,
-            original.as_sent() if isinstance(original, SentRecord) else original,
+            original.as_sent() if isinstance(original, SentAsBytes) else original,
             topic=self.deadletter_topic,
         )
 

@@ -15,15 +15,24 @@ from __future__ import annotations
 
 import base64
 import binascii
-from typing import Any
+from typing import Any, TypeVar
 
+import msgspec
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
+from msgspec import UNSET, UnsetType
 
 from ingestion.api.auth import bearer
 from ingestion.api.deadletters import RequestContext
 from ingestion.api.errors import BAD_ENVELOPE, INVALID_RECORD, ApiError, Protocol
-from ingestion.api.intake import Candidate, Intake, Outcome, parse_json, summarize
+from ingestion.api.intake import (
+    Candidate,
+    Intake,
+    Outcome,
+    SentAsBytes,
+    parse_json,
+    summarize,
+)
 from ingestion.api.responses import FastJSONResponse
 from ingestion.api.routing import ProduceRoute
 from ingestion.api.schemas import (
@@ -35,6 +44,8 @@ from ingestion.api.schemas import (
     request_body,
 )
 from ingestion.records import InvalidRecord
+
+T = TypeVar("T")
 
 MEDIA_TYPES: frozenset[str | None] = frozenset(
     {None, "application/json", "application/x-amz-json-1.1", "application/x-amz-json-1.0"}
@@ -83,6 +94,101 @@ def decode_data(data: Any) -> tuple[Any, bytes | None]:
         raise InvalidRecord(f"'Data' is base64 but not of JSON: {error}") from None
 
 
+class SentKinesisRecord(SentAsBytes, gc=False, forbid_unknown_fields=True):
+    """A PutRecords element with ``Data`` still in the client's bytes, in either spelling.
+
+    A field absent stays ``UNSET``; a null one, like an unknown field, makes the element
+    fail to decode, so the request takes the careful way, which decides and explains."""
+
+    data: msgspec.Raw | UnsetType = UNSET
+    data_aws: msgspec.Raw | UnsetType = msgspec.field(default=UNSET, name="Data")
+    partition_key: str | UnsetType = msgspec.field(default=UNSET, name="partition-key")
+    partition_key_aws: str | UnsetType = msgspec.field(default=UNSET, name="PartitionKey")
+
+    def as_sent(self) -> dict[str, Any]:
+        sent: dict[str, Any] = {}
+        for name, value in (
+            ("data", self.data),
+            ("Data", self.data_aws),
+            ("partition-key", self.partition_key),
+            ("PartitionKey", self.partition_key_aws),
+        ):
+            if isinstance(value, msgspec.Raw):
+                sent[name] = parse_json(bytes(value))
+            elif isinstance(value, str):
+                sent[name] = value
+        return sent
+
+
+class _PutRecordsEnvelope(msgspec.Struct):
+    stream_name: str | None = msgspec.field(default=None, name="StreamName")
+    records: list[SentKinesisRecord] | UnsetType = UNSET
+    records_aws: list[SentKinesisRecord] | UnsetType = msgspec.field(default=UNSET, name="Records")
+
+
+_PUT_RECORDS = msgspec.json.Decoder(_PutRecordsEnvelope)
+
+
+def _either_set(first: T | UnsetType, second: T | UnsetType) -> T | None:
+    """The one of two spellings of a field that the client sent; ``None`` for none or both."""
+    if first is UNSET:
+        return None if second is UNSET else second
+    return first if second is UNSET else None
+
+
+def _plain_data(record: SentKinesisRecord) -> bytes | None:
+    """The exact bytes of a record whose ``Data`` is plainly a JSON object or base64 of one."""
+    data = _either_set(record.data, record.data_aws)
+    raw = b"" if data is None else bytes(data)
+    if raw[:1] == b"{":
+        return raw
+    if raw[:1] != b'"':
+        return None
+    try:
+        return base64.b64decode(msgspec.json.decode(raw, type=str), validate=True)
+    except (binascii.Error, msgspec.DecodeError):
+        return None
+
+
+def _plain_candidates(
+    intake: Intake, ctx: RequestContext, body: bytes, stream: str
+) -> list[Candidate] | None:
+    """The candidates of a PutRecords body whose every record plainly passes, or ``None``.
+
+    The common case, decoded with each ``Data`` left as the bytes the client sent, which
+    are checked where they lie and forwarded to Kafka unchanged (base64 ``Data`` as the
+    bytes it encodes, as the careful way does). Anything else (another stream name, both
+    spellings of a field, too many records, one doubtful record) returns ``None`` and the
+    request takes the careful way, which answers each problem.
+    """
+    try:
+        body.decode()
+        envelope = _PUT_RECORDS.decode(body)
+    except (msgspec.DecodeError, UnicodeDecodeError):
+        return None
+    records = _either_set(envelope.records, envelope.records_aws)
+    if (
+        (envelope.stream_name is not None and envelope.stream_name != stream)
+        or not records
+        or len(records) > intake.settings.api_max_records
+    ):
+        return None
+    candidates = []
+    for position, record in enumerate(records):
+        data = _plain_data(record)
+        if data is None or (
+            record.partition_key is not UNSET and record.partition_key_aws is not UNSET
+        ):
+            return None
+        partition_key = _either_set(record.partition_key, record.partition_key_aws)
+        headers = (("partition-key", partition_key.encode()),) if partition_key else ()
+        candidate = intake.check_plain(ctx, position, record, data, headers)
+        if candidate is None:
+            return None
+        candidates.append(candidate)
+    return candidates
+
+
 def _candidate(intake: Intake, ctx: RequestContext, position: int, item: Any) -> Candidate:
     if not isinstance(item, dict):
         return intake.refuse(position, item, INVALID_RECORD, "a record must be a JSON object")
@@ -99,9 +205,17 @@ def _candidate(intake: Intake, ctx: RequestContext, position: int, item: Any) ->
 
 async def _envelope(
     intake: Intake, request: Request, stream: str
-) -> tuple[RequestContext, bytes, dict[str, Any]]:
+) -> tuple[RequestContext, dict[str, Any]]:
     ctx = intake.context(request, Protocol.KINESIS, stream)
-    body, payload = await intake.read_json(request, ctx, MEDIA_TYPES)
+    body = await intake.read_body(request, ctx, MEDIA_TYPES)
+    return ctx, await _checked_envelope(intake, ctx, body, stream)
+
+
+async def _checked_envelope(
+    intake: Intake, ctx: RequestContext, body: bytes, stream: str
+) -> dict[str, Any]:
+    """The body parsed whole, an object naming no other stream; else answered here."""
+    payload = await intake.parse(ctx, body)
     if not isinstance(payload, dict):
         await intake.reject_body(
             ctx, BAD_ENVELOPE, "the body must be a JSON object", body, body_bytes=len(body)
@@ -115,7 +229,26 @@ async def _envelope(
             body,
             body_bytes=len(body),
         )
-    return ctx, body, payload
+    return payload
+
+
+async def _careful_candidates(
+    intake: Intake, ctx: RequestContext, body: bytes, stream: str
+) -> list[Candidate]:
+    """The candidates of any PutRecords body: each problem answered or dead-lettered."""
+    payload = await _checked_envelope(intake, ctx, body, stream)
+    records = _either(payload, "records", "Records")
+    if not isinstance(records, list) or not records:
+        await intake.reject_body(
+            ctx,
+            BAD_ENVELOPE,
+            "the body must carry a non-empty 'records' (or 'Records') array: "
+            '{"records": [{"data": {...}, "partition-key": "..."}]}',
+            body,
+            body_bytes=len(body),
+        )
+    await intake.limit_records(ctx, records)
+    return [_candidate(intake, ctx, i, item) for i, item in enumerate(records)]
 
 
 def _result(outcome: Outcome) -> dict[str, Any]:
@@ -134,7 +267,7 @@ def _result(outcome: Outcome) -> dict[str, Any]:
 )
 async def put_record(stream: str, request: Request) -> JSONResponse:
     intake: Intake = request.app.state.intake
-    ctx, _, payload = await _envelope(intake, request, stream)
+    ctx, payload = await _envelope(intake, request, stream)
     (outcome,) = await intake.accept(ctx, [_candidate(intake, ctx, 0, payload)])
     if outcome.problem is not None:
         raise ApiError(outcome.problem, outcome.message or "the record was refused")
@@ -150,21 +283,12 @@ async def put_record(stream: str, request: Request) -> JSONResponse:
 )
 async def put_records(stream: str, request: Request) -> JSONResponse:
     intake: Intake = request.app.state.intake
-    ctx, body, payload = await _envelope(intake, request, stream)
-    records = _either(payload, "records", "Records")
-    if not isinstance(records, list) or not records:
-        await intake.reject_body(
-            ctx,
-            BAD_ENVELOPE,
-            "the body must carry a non-empty 'records' (or 'Records') array: "
-            '{"records": [{"data": {...}, "partition-key": "..."}]}',
-            body,
-            body_bytes=len(body),
-        )
-    await intake.limit_records(ctx, records)
-    outcomes = await intake.accept(
-        ctx, [_candidate(intake, ctx, i, item) for i, item in enumerate(records)]
-    )
+    ctx = intake.context(request, Protocol.KINESIS, stream)
+    body = await intake.read_body(request, ctx, MEDIA_TYPES)
+    candidates = _plain_candidates(intake, ctx, body, stream)
+    if candidates is None:
+        candidates = await _careful_candidates(intake, ctx, body, stream)
+    outcomes = await intake.accept(ctx, candidates)
     answer = {
         "FailedRecordCount": sum(1 for outcome in outcomes if not outcome.ok),
         "Records": [_result(outcome) for outcome in outcomes],

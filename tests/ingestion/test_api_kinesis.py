@@ -110,6 +110,62 @@ def test_put_records_in_both_spellings(
         assert json.loads(message.value()) == user
 
 
+def test_a_plain_batch_is_forwarded_with_the_bytes_the_client_sent(
+    settings: Settings, api: ServedApi, tail: Callable[..., TopicTail]
+) -> None:
+    reader = tail(settings, [settings.topic("geo")])
+    as_object = b'{"ind": 11,  "country": "caf\\u00e9",\n "latitude": 12e-1}'
+    as_base64 = b'{"country": "Chad", "ind": "12"}'
+    body = (
+        b'{"StreamName": "streaming-abc-geo", "Records": [{"Data": '
+        + as_object
+        + b', "PartitionKey": "k-11"}, {"PartitionKey": "", "Data": "'
+        + base64.b64encode(as_base64)
+        + b'"}]}'
+    )
+    response = httpx.put(
+        f"{api.url}/streams/streaming-abc-geo/records",
+        content=body,
+        headers={"Content-Type": "application/x-amz-json-1.1"},
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["FailedRecordCount"] == 0
+    messages = sorted(reader.read(expected=2), key=lambda m: m.key())
+    assert [m.value() for m in messages] == [as_object, as_base64]
+    assert [m.key() for m in messages] == [b"geo:11", b"geo:12"]
+    assert [dict(m.headers() or []) for m in messages] == [{"partition-key": b"k-11"}, {}]
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "header"),
+    [
+        # "records" wins over "Records", and "PartitionKey" over "partition-key", even
+        # when null: what the careful way reads, the plain way must not read otherwise.
+        ({"records": None, "Records": [{"Data": geo(1)}]}, 400, None),
+        ({"records": [{"Data": geo(1), "PartitionKey": None, "partition-key": "x"}]}, 200, {}),
+        ({"records": [{"Data": geo(1), "data": geo(2), "partition-key": "y"}]}, 200,
+         {"partition-key": b"y"}),
+        ({"records": [{"data": geo(1), "ExplicitHashKey": "1"}]}, 200, {}),
+    ],
+)  # fmt: skip
+def test_doubled_null_or_unknown_fields_are_read_one_way(
+    settings: Settings,
+    api: ServedApi,
+    tail: Callable[..., TopicTail],
+    body: dict[str, Any],
+    status: int,
+    header: dict[str, bytes] | None,
+) -> None:
+    reader = tail(settings, [settings.topic("geo")])
+    response = httpx.put(f"{api.url}/streams/s-geo/records", json=body)
+    assert response.status_code == status, response.text
+    if header is None:
+        return
+    (message,) = reader.read(expected=1)
+    assert json.loads(message.value()) == geo(1)
+    assert dict(message.headers() or []) == header
+
+
 def test_partial_failure_is_reported_per_record_and_dead_lettered(
     settings: Settings, api: ServedApi, tail: Callable[..., TopicTail]
 ) -> None:
