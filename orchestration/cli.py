@@ -86,6 +86,25 @@ def friendly_errors(func: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
+@app.command("settings")
+def show_settings() -> None:
+    """Print every setting: its PINLAKE_* variable, the value in effect and what it means."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from orchestration.settings import described
+
+    table = Table(
+        "variable", "value", "meaning", caption="bold: differs from the default; secrets hidden"
+    )
+    for row in described(get_settings()):
+        changed = row.value != row.default
+        table.add_row(
+            row.variable, Text(row.value, style="bold" if changed else ""), row.description
+        )
+    Console().print(table)
+
+
 @app.command("setup-jvm")
 def setup_jvm(force: bool = typer.Option(False, help="Resolve again even if unchanged.")) -> None:
     """Resolve the pinned JVM artifacts (Delta, Spark-Kafka connector, Kafka) into the cache."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -39,9 +39,17 @@ class Settings(BaseSettings):
     )
 
     # --- Spark -------------------------------------------------------------------
-    spark_master: str = "local[*]"
-    spark_driver_memory: str = "4g"
-    spark_shuffle_partitions: int = 4
+    spark_master: str = Field(
+        default="local[*]", description="Spark master URL of pinlake's own Spark sessions."
+    )
+    spark_driver_memory: str = Field(
+        default="4g", description="Driver memory of pinlake's local Spark sessions."
+    )
+    spark_shuffle_partitions: int = Field(
+        default=4,
+        description="`spark.sql.shuffle.partitions` of pinlake's sessions (Spark's default "
+        "200 suits a cluster, not two cores).",
+    )
     delta_snapshot_partitions: int = Field(
         default=1,
         description=(
@@ -60,29 +68,57 @@ class Settings(BaseSettings):
     )
 
     # --- Kafka -------------------------------------------------------------------
-    kafka_bootstrap: str = "127.0.0.1:9092"
-    kafka_controller_port: int = 9093
-    kafka_partitions: int = 3
-    kafka_topic_prefix: str = "pinterest"
-    kafka_security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
-    kafka_sasl_mechanism: str | None = None
-    kafka_sasl_username: str | None = None
-    kafka_sasl_password: SecretStr | None = None
-    kafka_ssl_ca_location: Path | None = None
+    kafka_bootstrap: str = Field(
+        default="127.0.0.1:9092",
+        description="Kafka bootstrap servers (host:port, comma-separated).",
+    )
+    kafka_controller_port: int = Field(
+        default=9093, description="KRaft controller port of the local broker."
+    )
+    kafka_partitions: int = Field(
+        default=3, description="Partitions of each topic that `pinlake stack up` creates."
+    )
+    kafka_topic_prefix: str = Field(
+        default="pinterest", description="Topics are <prefix>.pin, .geo, .user and .deadletter."
+    )
+    kafka_security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = Field(
+        default="PLAINTEXT",
+        description="How clients talk to the brokers (a managed Kafka: SASL_SSL).",
+    )
+    kafka_sasl_mechanism: str | None = Field(
+        default=None, description="SASL mechanism, e.g. PLAIN or SCRAM-SHA-512."
+    )
+    kafka_sasl_username: str | None = Field(default=None, description="SASL user name.")
+    kafka_sasl_password: SecretStr | None = Field(
+        default=None, description="SASL password (from the environment; never shown)."
+    )
+    kafka_ssl_ca_location: Path | None = Field(
+        default=None, description="CA certificate file that signs the brokers' certificates."
+    )
     kafka_local_broker: bool = Field(
         default=True,
         description="`pinlake stack up` runs a local broker; false when bootstrap is managed.",
     )
-    kafka_heap: str = "512m"
-    kafka_start_timeout_s: float = 90.0
+    kafka_heap: str = Field(default="512m", description="JVM heap of the local broker.")
+    kafka_start_timeout_s: float = Field(
+        default=90.0, description="How long `pinlake stack up` waits for the local broker."
+    )
 
     # --- ingestion API -----------------------------------------------------------
-    api_host: str = "127.0.0.1"
-    api_port: int = 8082
-    api_token: SecretStr | None = None
-    api_max_body_bytes: int = 5 * 1024 * 1024
-    api_max_records: int = 1000
-    api_produce_timeout_s: float = 10.0
+    api_host: str = Field(default="127.0.0.1", description="Address `pinlake api` listens on.")
+    api_port: int = Field(default=8082, description="Port `pinlake api` listens on.")
+    api_token: SecretStr | None = Field(
+        default=None,
+        description="When set, every produce call needs `Authorization: Bearer <token>`.",
+    )
+    api_max_body_bytes: int = Field(
+        default=5 * 1024 * 1024, description="Largest request body (413 above it)."
+    )
+    api_max_records: int = Field(default=1000, description="Most records in one request.")
+    api_produce_timeout_s: float = Field(
+        default=10.0,
+        description="How long a request waits for Kafka's acknowledgement before its 503.",
+    )
     api_max_record_bytes: int = Field(
         default=900_000,
         description="Largest single record; below Kafka's default 1 MB message limit.",
@@ -94,7 +130,9 @@ class Settings(BaseSettings):
     )
 
     # --- streaming ---------------------------------------------------------------
-    stream_trigger_seconds: float = 1.0
+    stream_trigger_seconds: float = Field(
+        default=1.0, description="Micro-batch interval of the bronze queries of `pinlake stream`."
+    )
     stream_max_offsets_per_trigger: int | None = Field(
         default=500_000,
         description="Records per micro-batch of each topic's query (bounds a catch-up batch).",
@@ -107,7 +145,9 @@ class Settings(BaseSettings):
     stream_watermark_seconds: int = Field(
         default=120, description="How late a record may arrive and still update its window."
     )
-    stream_realtime_trigger_seconds: float = 5.0
+    stream_realtime_trigger_seconds: float = Field(
+        default=5.0, description="Micro-batch interval of the real-time metric queries."
+    )
     stream_realtime_partitions: int = Field(
         default=1,
         ge=1,
@@ -122,7 +162,10 @@ class Settings(BaseSettings):
     )
 
     # --- dbt ---------------------------------------------------------------------
-    dbt_target: str = "local"
+    dbt_target: str = Field(
+        default="local",
+        description="dbt target: local, thrift or databricks (see profiles.yml.example).",
+    )
     docs_port: int = Field(
         default=8080, description="Port of `pinlake docs` (the dbt docs site, on 127.0.0.1)."
     )
@@ -185,6 +228,42 @@ class Settings(BaseSettings):
         if self.kafka_ssl_ca_location:
             config["ssl.ca.location"] = str(self.kafka_ssl_ca_location)
         return config
+
+
+class SettingRow(NamedTuple):
+    """One setting as ``pinlake settings`` shows it."""
+
+    variable: str
+    value: str
+    default: str
+    description: str
+
+
+def _shown(value: object) -> str:
+    """A setting's value as a person reads it: a secret hidden, an unset one empty, a path
+    absolute (as the settings make ``home``, and as a relative one is read from here)."""
+    if value is None:
+        return ""
+    if isinstance(value, SecretStr):
+        return "**********"
+    if isinstance(value, Path):
+        return str(value.expanduser().resolve())
+    if isinstance(value, bool):
+        return str(value).lower()
+    return str(value)
+
+
+def described(settings: Settings) -> list[SettingRow]:
+    """Every setting: its variable, the value in effect (secrets hidden), default and meaning."""
+    return [
+        SettingRow(
+            variable=f"PINLAKE_{name.upper()}",
+            value=_shown(getattr(settings, name)),
+            default=_shown(field.default),
+            description=field.description or "",
+        )
+        for name, field in Settings.model_fields.items()
+    ]
 
 
 @lru_cache(maxsize=1)

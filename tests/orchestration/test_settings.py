@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
-from orchestration.settings import Settings
+from orchestration.cli import app
+from orchestration.settings import Settings, described, get_settings
 
 
 def test_defaults_live_under_home(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -39,3 +41,35 @@ def test_environment_overrides(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) 
 def test_relative_home_is_made_absolute(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.chdir(tmp_path)
     assert Settings(home=Path("data/lake")).home == tmp_path / "data" / "lake"
+
+
+def test_described_lists_every_setting_and_hides_secrets(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("PINLAKE_HOME", raising=False)
+    monkeypatch.setenv("PINLAKE_API_TOKEN", "s3cret-token")
+    monkeypatch.setenv("PINLAKE_KAFKA_PARTITIONS", "6")
+    rows = {row.variable: row for row in described(Settings())}
+    assert set(rows) == {f"PINLAKE_{name.upper()}" for name in Settings.model_fields}
+    assert all(row.description for row in rows.values()), "every setting says what it means"
+    assert rows["PINLAKE_API_TOKEN"].value == "**********"
+    assert rows["PINLAKE_KAFKA_PARTITIONS"].value == "6"
+    assert rows["PINLAKE_KAFKA_PARTITIONS"].default == "3"
+    # A relative default reads as the absolute path it stands for, so it is not "changed".
+    assert rows["PINLAKE_HOME"].value == rows["PINLAKE_HOME"].default == str(tmp_path / "lakehouse")
+    assert rows["PINLAKE_SOURCE_URL"].value == ""
+
+
+def test_pinlake_settings_prints_the_table_without_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PINLAKE_KAFKA_SASL_PASSWORD", "hunter2-password")
+    monkeypatch.setenv("COLUMNS", "200")
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(app, ["settings"])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 0, result.output
+    assert "hunter2-password" not in result.output
+    for name in Settings.model_fields:
+        assert f"PINLAKE_{name.upper()}" in result.output
