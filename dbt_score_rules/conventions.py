@@ -45,7 +45,9 @@ def model_in_layer_folder_and_named_for_it(model: Model) -> RuleViolation | None
                 f"Staging models are named stg_{folder}__<entity>s (source folder {folder})."
             )
     if layer == "intermediate" and not INTERMEDIATE_NAME.match(model.name):
-        return RuleViolation("Intermediate models are named int_<entities>_<verb> (int_posts_joined).")
+        return RuleViolation(
+            "Intermediate models are named int_<entities>_<verb> (int_posts_joined)."
+        )
     if layer == "marts" and not MART_NAME.match(model.name):
         return RuleViolation("Marts are fct_/dim_ entities or named for the question.")
     return None
