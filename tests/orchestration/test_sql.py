@@ -5,13 +5,15 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 from rich.console import Console, RenderableType
 
-from orchestration.query import mart_table
+from orchestration.query import MARTS, mart_table
+from orchestration.settings import REPO_ROOT
 
 PINLAKE = Path(sys.executable).parent / "pinlake"
 COLUMNS = ["country", "category", "category_count"]
@@ -57,3 +59,9 @@ def test_a_mart_shown_whole_has_no_caption() -> None:
 
     assert "marts.popular_category_by_country (2 rows)" in text
     assert "first" not in text and "None" not in text
+
+
+def test_the_exposure_of_pinlake_marts_names_the_marts_it_prints() -> None:
+    """The docs lineage shows what `pinlake marts` reads: the exposure must not drift."""
+    exposures = (REPO_ROOT / "models" / "marts" / "_marts__exposures.yml").read_text()
+    assert re.findall(r"ref\('([a-z_]+)'\)", exposures) == list(MARTS)
