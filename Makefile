@@ -59,11 +59,15 @@ docs: setup
 	$(BIN)/pinlake docs
 
 # Python (ruff, mypy), SQL (sqlfluff: models and macros) and dbt metadata (dbt-score on the
-# manifest `dbt parse` writes, no Spark needed; rules in dbt_score_rules/).
+# manifest `dbt parse` writes, no Spark needed; rules in dbt_score_rules/). mypy checks each
+# test folder alone, as pytest imports it: a folder's own conftest.py, if any, is `conftest`,
+# otherwise `from conftest import ...` reads tests/conftest.py (hence MYPYPATH).
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	for folder in $(sort $(dir $(wildcard tests/*/*.py))); do \
+		MYPYPATH=tests $(BIN)/mypy $$folder*.py || exit 1; done
 	$(BIN)/sqlfluff lint --processes 0 models macros
 	$(BIN)/dbt parse --quiet
 	$(BIN)/dbt-score lint --manifest target/manifest.json

@@ -6,11 +6,14 @@ import random
 import socket
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from orchestration.settings import Settings
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
 
 # --- Kafka: one real broker per test session -------------------------------------------
 
@@ -108,7 +111,7 @@ def generated_source_url(tmp_path: Path) -> str:
 class ServedApi:
     """An ingestion API served by uvicorn in a thread of the test process, on a free port."""
 
-    def __init__(self, app: object) -> None:
+    def __init__(self, app: FastAPI) -> None:
         import threading
 
         import uvicorn

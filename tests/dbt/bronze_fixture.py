@@ -103,7 +103,7 @@ def _user(ind: int | str, first: str, last: str, age: int | str, joined: str) ->
     return {"ind": ind, "first_name": first, "last_name": last, "age": age, "date_joined": joined}
 
 
-USERS = {
+USERS: dict[str, tuple[str, str, int | str, str]] = {
     "A": ("Abigail", "Ali", 20, "2015-10-24 11:23:51"),
     "A2": ("Abigail", "Ali", 40, "2016-06-06 06:06:06"),
     "B": ("Bob", "Brown", 24, "2016-02-01 10:00:00"),

@@ -80,7 +80,7 @@ def dead_letters(tail: TopicTail, expected: int) -> list[dict[str, Any]]:
 def test_records_of_each_kind_arrive_exactly_once_with_their_payload(
     settings: Settings, api: ServedApi, tail: Callable[..., TopicTail]
 ) -> None:
-    kinds = {"pin": pin, "geo": geo, "user": user}
+    kinds: dict[str, Callable[[int], dict[str, Any]]] = {"pin": pin, "geo": geo, "user": user}
     reader = tail(settings, [settings.topic(kind) for kind in kinds])
     sent: dict[tuple[str, int], dict[str, Any]] = {}
     answers: dict[tuple[str, int], dict[str, Any]] = {}

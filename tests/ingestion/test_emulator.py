@@ -15,7 +15,7 @@ from conftest import ServedApi, TopicTail, free_tcp_port, topic_settings
 from sqlalchemy import select
 
 from ingestion.api import create_app
-from ingestion.emulator import EmulatorOptions, PostSource, random_indexes, run
+from ingestion.emulator import EmulatorOptions, PostSource, Protocol, random_indexes, run
 from ingestion.source_db import TABLES, key_column, make_engine
 from orchestration.settings import RECORD_KINDS, Settings
 
@@ -45,7 +45,7 @@ def test_emulated_posts_arrive_once_each_with_the_source_rows(
     generated_source_url: str,
     serve_api: Callable[..., ServedApi],
     tail: Callable[..., TopicTail],
-    protocol: str,
+    protocol: Protocol,
     batch_size: int,
     user_id: str | None,
 ) -> None:
@@ -54,7 +54,7 @@ def test_emulated_posts_arrive_once_each_with_the_source_rows(
     reader = tail(source, [source.topic(kind) for kind in RECORD_KINDS])
     options = EmulatorOptions(
         api=api.url, protocol=protocol, count=25, batch_size=batch_size, seed=11, user_id=user_id
-    )  # type: ignore[arg-type]
+    )
     summary = run(source, options)
 
     assert (summary.posts, summary.sent, summary.accepted) == (25, 75, 75)

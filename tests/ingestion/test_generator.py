@@ -151,7 +151,9 @@ def test_append_continues_after_the_highest_index(tmp_path: Path) -> None:
     engine = _engine(tmp_path, "source.db")
     generate(engine, posts=200, seed=3, progress=False)
     first = _all(engine, "pin")
-    start = max_ind(engine) + 1  # type: ignore[operator]
+    highest = max_ind(engine)
+    assert highest is not None
+    start = highest + 1
     assert generate(engine, posts=150, seed=3, start_ind=start, progress=False) == 150
     pins = _all(engine, "pin")
     assert [p["index"] for p in pins] == list(range(350))

@@ -38,7 +38,9 @@ def _produce(settings: Settings, topic: str, key: bytes, value: bytes) -> tuple[
     return delivered[0]
 
 
-def _read_at(settings: Settings, topic: str, partition: int, offset: int) -> tuple[bytes, bytes]:
+def _read_at(
+    settings: Settings, topic: str, partition: int, offset: int
+) -> tuple[bytes | None, bytes | None]:
     """Read exactly one record back by its partition and offset."""
     consumer = Consumer(
         {

@@ -80,7 +80,8 @@ def produce(stream_settings: Settings) -> Iterator[Produce]:
             failures.append(str(error))
 
     def send(kind: str, values: Sequence[bytes], at: datetime | None = None) -> None:
-        stamp = {"timestamp": int(at.timestamp() * 1000)} if at else {}
+        # 0 is confluent-kafka's default: librdkafka stamps the record when it is produced.
+        stamp = int(at.timestamp() * 1000) if at else 0
         for position, value in enumerate(values):
             while True:
                 try:
@@ -90,7 +91,7 @@ def produce(stream_settings: Settings) -> Iterator[Produce]:
                         # Round robin, so every partition has records to keep apart.
                         partition=position % stream_settings.kafka_partitions,
                         on_delivery=on_delivery,
-                        **stamp,
+                        timestamp=stamp,
                     )
                     break
                 except BufferError:

@@ -28,7 +28,7 @@ def few_small_files(spark_setting: Callable[[str, str], None]) -> None:
 def properties(spark: Any, settings: Settings, table: str) -> dict[str, str]:
     from delta.tables import DeltaTable
 
-    detail = DeltaTable.forPath(spark, str(settings.bronze_path(table))).detail().first()
+    detail = DeltaTable.forPath(spark, str(settings.bronze_path(table))).detail().collect()[0]
     return dict(detail.properties)
 
 
@@ -124,7 +124,7 @@ def test_small_files_are_compacted_and_no_row_is_lost(
     table = DeltaTable.forPath(stream_spark, path)
     assert "OPTIMIZE" in [row.operation for row in table.history().collect()]
     # Two files per append were written; compaction left fewer live ones.
-    assert table.detail().first().numFiles < 2 * (appends + 1)
+    assert table.detail().collect()[0].numFiles < 2 * (appends + 1)
     landed = stream_spark.read.format("delta").load(path)
     assert landed.count() == landed.select("kafka_offset").distinct().count() == 50 * (appends + 1)
     # The metric queries read bronze as a Delta stream: the OPTIMIZE commits add nothing.
@@ -155,8 +155,8 @@ def test_the_continuous_stream_compacts_beside_its_commits(
 
     bronze.compact(stream_spark, home_settings, "pin")
 
-    assert table.history(1).first().operation == "OPTIMIZE"
-    assert table.detail().first().numFiles < 2 * batches
+    assert table.history(1).collect()[0].operation == "OPTIMIZE"
+    assert table.detail().collect()[0].numFiles < 2 * batches
     landed = table.toDF()
     assert landed.count() == landed.select("kafka_offset").distinct().count() == 50 * batches
 
