@@ -1,4 +1,5 @@
-"""The continuous job killed mid-batch and restarted still lands every record exactly once.
+"""The continuous job killed mid-batch and restarted still lands every record exactly once,
+and stops cleanly on SIGTERM and on Ctrl-C.
 
 The job runs as ``python -m streaming.job`` in a process group of its own (Python and
 its Spark JVM), configured only through ``PINLAKE_*`` environment variables as in
@@ -125,12 +126,26 @@ def test_killed_and_restarted_job_lands_each_record_once(
     # The restarted job replays the killed batch, then goes on; SIGTERM stops it cleanly.
     second = start_job(stream_settings, log)
     try:
-        wait_for_batch_in_flight(stream_settings, second, after=in_flight)
+        in_flight = wait_for_batch_in_flight(stream_settings, second, after=in_flight)
         os.kill(second.pid, signal.SIGTERM)
         assert second.wait(timeout=120) == 0, log.read_text()[-3000:]
     finally:
         if second.poll() is None:
             os.killpg(second.pid, signal.SIGKILL)
+
+    # So does Ctrl-C, which a terminal sends to the whole process group. PySpark's own
+    # SIGINT handler would cancel the batch in flight and raise KeyboardInterrupt.
+    third_log = tmp_path / "third.log"
+    third = start_job(stream_settings, third_log)
+    try:
+        wait_for_batch_in_flight(stream_settings, third, after=in_flight)
+        os.killpg(third.pid, signal.SIGINT)
+        assert third.wait(timeout=120) == 0, third_log.read_text()[-3000:]
+    finally:
+        if third.poll() is None:
+            os.killpg(third.pid, signal.SIGKILL)
+    assert "received SIGINT: stopping after the batch in flight" in third_log.read_text()
+    assert "KeyboardInterrupt" not in third_log.read_text()
 
     sent = producer.stop()
     # The job wrote neither Hadoop's `.crc` side files nor Delta's version checksums
