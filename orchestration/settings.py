@@ -145,6 +145,11 @@ class Settings(BaseSettings):
     stream_watermark_seconds: int = Field(
         default=120, description="How late a record may arrive and still update its window."
     )
+    stream_progress_seconds: float = Field(
+        default=60.0,
+        description="While `pinlake stream` runs continuously, log what each bronze query "
+        "landed and how far it is behind Kafka this often (0: only when it stops).",
+    )
     stream_realtime_trigger_seconds: float = Field(
         default=5.0, description="Micro-batch interval of the real-time metric queries."
     )

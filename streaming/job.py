@@ -187,6 +187,7 @@ def run_continuous(
     """Run until a stop signal (or ``stop`` is set); a failed query stops the others."""
     from streaming import kafka_to_bronze
     from streaming import realtime as metrics
+    from streaming.progress import ProgressLog
 
     spark = spark or _session(settings)
     stop = stop or threading.Event()
@@ -217,15 +218,22 @@ def run_continuous(
             name="pinlake-bronze-compaction",
             daemon=True,
         ).start()
+    progress = ProgressLog(bronze_queries)
+    every_s = settings.stream_progress_seconds
+    next_report = time.monotonic() + every_s
     try:
         while not stop.is_set() and failure is None:
             for query in queries:
                 if not query.isActive:
                     failure = query.exception() or RuntimeError(f"{query.name} stopped")
+            if every_s > 0 and time.monotonic() >= next_report:
+                progress.report()
+                next_report = time.monotonic() + every_s
             stop.wait(0.5)
     finally:
         compacted.set()
         stop_after_batch(queries)
+        progress.report()  # the rest, up to the stop
     if failure is not None:
         raise failure
     return _result(bronze_queries, writers)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import logging
+import re
 import threading
 import time
 from collections import Counter
@@ -228,3 +230,48 @@ def test_continuous_job_compacts_bronze_beside_the_stream(
     assert writes and {row.operationMetrics["numFiles"] for row in writes} == {"1"}
     job.run_available_now(settings, spark=stream_spark, realtime=False)
     assert_exactly_once(bronze(stream_spark, settings, "pin"), sent)
+
+
+PROGRESS = re.compile(r"^bronze (\w+): ([\d,]+) records in .*?(?:, lag ([\d,]+))?$")
+
+
+def test_continuous_job_logs_what_each_query_landed_and_its_lag(
+    stream_spark: Any, stream_settings: Settings, produce: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An operator sees the job work: per kind, the records landed since the last line
+    and how far the query is behind Kafka, every few seconds and once more at the stop."""
+    settings = stream_settings.model_copy(update={"stream_progress_seconds": 1.0})
+    ensure_bronze_tables(stream_spark, settings)
+    caplog.set_level(logging.INFO, logger="streaming.progress")
+    stop = threading.Event()
+
+    def landed(kind: str) -> list[tuple[int, int | None]]:
+        lines = [PROGRESS.match(r.getMessage()) for r in caplog.records]
+        return [
+            (int(m[2].replace(",", "")), None if m[3] is None else int(m[3].replace(",", "")))
+            for m in lines
+            if m is not None and m[1] == kind
+        ]
+
+    runner = threading.Thread(
+        target=job.run_continuous,
+        args=(settings,),
+        kwargs={"spark": stream_spark, "realtime": False, "stop": stop},
+    )
+    runner.start()
+    try:
+        produce("pin", [pin(i) for i in range(60)])
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and sum(n for n, _ in landed("pin")) < 60:
+            time.sleep(0.5)
+        time.sleep(1.5)  # one more line, after the records
+    finally:
+        stop.set()
+        runner.join(timeout=120)
+
+    pins = landed("pin")
+    assert len(pins) >= 3, "a line every second, and one at the stop"
+    assert sum(n for n, _ in pins) == 60
+    assert sum(n for n, _ in landed("geo")) == sum(n for n, _ in landed("user")) == 0
+    lags = [lag for _, lag in pins if lag is not None]
+    assert lags and lags[-1] == 0, "all read: nothing left behind the latest offsets"
