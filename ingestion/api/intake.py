@@ -35,6 +35,7 @@ from fastapi import Request
 from ingestion.api import deadletters
 from ingestion.api.deadletters import RequestContext
 from ingestion.api.errors import (
+    BAD_ENVELOPE,
     BODY_TOO_LARGE,
     EMPTY_BODY,
     INVALID_RECORD,
@@ -287,8 +288,15 @@ class Intake:
                 body_bytes=len(body),
             )
 
-    async def limit_records(self, ctx: RequestContext, records: Sequence[Any]) -> None:
-        """Refuse a request with more records than allowed; each becomes a dead letter."""
+    async def records_of(
+        self, ctx: RequestContext, records: Any, body: bytes, expected: str
+    ) -> list[Any]:
+        """``records``, the array a parsed body carries, if it is a non-empty array within
+        the limit; otherwise the request is refused here. ``expected`` says what the body
+        should have been: the whole body is dead-lettered when the array is missing or
+        empty, each record when there are too many."""
+        if not isinstance(records, list) or not records:
+            await self.reject_body(ctx, BAD_ENVELOPE, expected, body, body_bytes=len(body))
         limit = self.settings.api_max_records
         if len(records) > limit:
             await self.reject_records(
@@ -298,6 +306,7 @@ class Intake:
                 "(PINLAKE_API_MAX_RECORDS); split it into smaller requests",
                 records,
             )
+        return records
 
     def check(
         self,

@@ -18,7 +18,6 @@ from fastapi.responses import JSONResponse
 from ingestion.api.auth import bearer
 from ingestion.api.deadletters import RequestContext
 from ingestion.api.errors import (
-    BAD_ENVELOPE,
     INVALID_RECORD,
     KAFKA_REST_MEDIA_TYPE,
     ApiError,
@@ -105,17 +104,13 @@ def _plain_candidates(intake: Intake, ctx: RequestContext, body: bytes) -> list[
 async def _careful_candidates(intake: Intake, ctx: RequestContext, body: bytes) -> list[Candidate]:
     """The candidates of any body: parsed whole, each problem answered or dead-lettered."""
     payload = await intake.parse(ctx, body)
-    records = payload.get("records") if isinstance(payload, dict) else None
-    if not isinstance(records, list) or not records:
-        await intake.reject_body(
-            ctx,
-            BAD_ENVELOPE,
-            "the body must be an object with a non-empty 'records' array: "
-            '{"records": [{"value": {...}}]}',
-            body,
-            body_bytes=len(body),
-        )
-    await intake.limit_records(ctx, records)
+    records = await intake.records_of(
+        ctx,
+        payload.get("records") if isinstance(payload, dict) else None,
+        body,
+        "the body must be an object with a non-empty 'records' array: "
+        '{"records": [{"value": {...}}]}',
+    )
     return [_candidate(intake, ctx, i, r) for i, r in enumerate(records)]
 
 

@@ -237,17 +237,13 @@ async def _careful_candidates(
 ) -> list[Candidate]:
     """The candidates of any PutRecords body: each problem answered or dead-lettered."""
     payload = await _checked_envelope(intake, ctx, body, stream)
-    records = _either(payload, "records", "Records")
-    if not isinstance(records, list) or not records:
-        await intake.reject_body(
-            ctx,
-            BAD_ENVELOPE,
-            "the body must carry a non-empty 'records' (or 'Records') array: "
-            '{"records": [{"data": {...}, "partition-key": "..."}]}',
-            body,
-            body_bytes=len(body),
-        )
-    await intake.limit_records(ctx, records)
+    records = await intake.records_of(
+        ctx,
+        _either(payload, "records", "Records"),
+        body,
+        "the body must carry a non-empty 'records' (or 'Records') array: "
+        '{"records": [{"data": {...}, "partition-key": "..."}]}',
+    )
     return [_candidate(intake, ctx, i, item) for i, item in enumerate(records)]
 
 
