@@ -202,14 +202,10 @@ def stream(
     realtime: bool = typer.Option(True, help="Also keep the real-time metric tables current."),
 ) -> None:
     """Stream Kafka into bronze and real-time metrics until Ctrl-C (or once: --available-now)."""
-    import logging
-
+    from streaming.job import log_to_stderr
     from streaming.job import run as run_stream
 
-    # The job's own lines (progress every PINLAKE_STREAM_PROGRESS_SECONDS, warnings);
-    # other libraries stay at warnings.
-    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("streaming").setLevel(logging.INFO)
+    log_to_stderr()
     result = run_stream(get_settings(), available_now=available_now, realtime=realtime)
     rows = ", ".join(f"{table}={count:,}" for table, count in result.records_seen.items())
     console.print(f"{result.bronze_batches} bronze batches: {rows}")

@@ -252,6 +252,13 @@ def run(settings: Settings, *, available_now: bool = False, realtime: bool = Tru
         return run_continuous(settings, realtime=realtime, spark=spark, stop=stop)
 
 
+def log_to_stderr() -> None:
+    """The job's own lines on stderr (progress every ``PINLAKE_STREAM_PROGRESS_SECONDS``,
+    stop signals, warnings); other libraries' only from warnings up."""
+    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("streaming").setLevel(logging.INFO)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point for ``spark-submit streaming/job.py`` and ``python -m streaming.job``."""
     parser = argparse.ArgumentParser(prog="streaming.job", description=__doc__.splitlines()[0])
@@ -259,7 +266,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--no-realtime", action="store_true", help="bronze only, no metrics")
     parser.add_argument("--master", help="Spark master URL (default PINLAKE_SPARK_MASTER)")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    log_to_stderr()
     settings = get_settings()
     if args.master:
         settings = settings.model_copy(update={"spark_master": args.master})
