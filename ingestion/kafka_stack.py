@@ -514,6 +514,38 @@ def ensure_topics(settings: Settings, timeout_s: float = 30.0) -> list[str]:
     )
 
 
+def require_topics(settings: Settings, topics: list[str], timeout_s: float = 15.0) -> None:
+    """Fail in one clear sentence when Kafka does not answer or lacks one of ``topics``.
+
+    For the jobs that read the topics: Spark's Kafka source would otherwise retry for
+    minutes, logging every refused connection, and end in a stack trace. A local broker
+    whose port is closed is reported at once; otherwise Kafka has ``timeout_s`` to answer.
+    """
+    bootstrap = settings.kafka_bootstrap
+    if settings.kafka_local_broker:
+        reach = "start the local broker with `pinlake stack up`"
+        if not port_open(*_listener(settings)):
+            raise KafkaStackError(f"no Kafka broker listens on {bootstrap}: {reach}")
+    else:
+        reach = (
+            "check PINLAKE_KAFKA_BOOTSTRAP, PINLAKE_KAFKA_SECURITY_PROTOCOL and the "
+            "PINLAKE_KAFKA_SASL_* and PINLAKE_KAFKA_SSL_* settings"
+        )
+    try:
+        existing = _topic_partitions(_admin(settings), timeout_s)
+    except KafkaException as error:
+        raise KafkaStackError(
+            f"Kafka at {bootstrap} did not answer within {timeout_s:.0f}s "
+            f"({error.args[0].str()}): {reach}"
+        ) from None
+    missing = [topic for topic in topics if topic not in existing]
+    if missing:
+        raise KafkaStackError(
+            f"Kafka at {bootstrap} has no topic {', '.join(missing)}: "
+            "`pinlake stack up` creates the pipeline's topics"
+        )
+
+
 # --- the three verbs ----------------------------------------------------------------
 
 

@@ -75,11 +75,13 @@ def friendly_errors(func: Callable[P, R]) -> Callable[P, R]:
 
     @wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        from ingestion.kafka_stack import KafkaStackError
+        from streaming.kafka_to_bronze import OldCheckpoint
         from streaming.spark import MetastoreBusy
 
         try:
             return func(*args, **kwargs)
-        except (MetastoreBusy, JvmArtifactsMissing) as error:
+        except (MetastoreBusy, JvmArtifactsMissing, KafkaStackError, OldCheckpoint) as error:
             console.print(f"[red]error:[/red] {error}", soft_wrap=True)
             raise typer.Exit(1) from None
 

@@ -44,6 +44,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from ingestion import kafka_stack
 from orchestration.settings import RECORD_KINDS, Settings
 from streaming import bronze
 from streaming.spark import BRONZE_POOL, use_pool
@@ -266,7 +267,12 @@ def bronze_stream_writers(
     compact_in_commit: bool = True,
     continuous: bool = False,
 ) -> dict[str, BronzeWriter]:
-    """The configured, not yet started, query of each kind (trigger set by the caller)."""
+    """The configured, not yet started, query of each kind (trigger set by the caller).
+
+    Kafka is asked first whether it answers and has the topics, so a broker that is down
+    is one clear error instead of minutes of Spark's retries.
+    """
+    kafka_stack.require_topics(settings, [settings.topic(kind) for kind in STREAM_KINDS])
     bronze.ensure_bronze_tables(spark, settings)
     _refuse_old_checkpoint(settings)
     writers = {}

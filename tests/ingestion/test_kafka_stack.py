@@ -257,3 +257,50 @@ def _proc_state(pid: int) -> str:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
     except (OSError, IndexError):
         return ""
+
+
+def test_require_topics_passes_when_the_broker_has_them(kafka_settings: Settings) -> None:
+    kafka_stack.require_topics(kafka_settings, kafka_stack.wanted_topics(kafka_settings))
+
+
+def test_require_topics_names_the_missing_topics(kafka_settings: Settings) -> None:
+    elsewhere = kafka_settings.model_copy(
+        update={"kafka_topic_prefix": f"absent{uuid.uuid4().hex[:8]}"}
+    )
+    wanted = [kafka_settings.topic("pin"), elsewhere.topic("geo"), elsewhere.topic("user")]
+
+    with pytest.raises(kafka_stack.KafkaStackError) as failure:
+        kafka_stack.require_topics(kafka_settings, wanted)
+
+    message = str(failure.value)
+    assert f"has no topic {elsewhere.topic('geo')}, {elsewhere.topic('user')}:" in message
+    assert kafka_settings.topic("pin") not in message
+    assert "`pinlake stack up`" in message
+
+
+def test_require_topics_fails_at_once_when_no_local_broker_listens(
+    fresh_kafka_settings: Settings,
+) -> None:
+    with pytest.raises(kafka_stack.KafkaStackError) as failure:
+        kafka_stack.require_topics(
+            fresh_kafka_settings, kafka_stack.wanted_topics(fresh_kafka_settings), timeout_s=60
+        )
+
+    assert str(failure.value) == (
+        f"no Kafka broker listens on {fresh_kafka_settings.kafka_bootstrap}: "
+        "start the local broker with `pinlake stack up`"
+    )
+
+
+def test_require_topics_gives_a_managed_cluster_its_timeout(
+    fresh_kafka_settings: Settings,
+) -> None:
+    """Nothing listens at the bootstrap address: librdkafka retries until the timeout."""
+    managed = fresh_kafka_settings.model_copy(update={"kafka_local_broker": False})
+
+    with pytest.raises(kafka_stack.KafkaStackError) as failure:
+        kafka_stack.require_topics(managed, kafka_stack.wanted_topics(managed), timeout_s=2)
+
+    message = str(failure.value)
+    assert message.startswith(f"Kafka at {managed.kafka_bootstrap} did not answer within 2s (")
+    assert "PINLAKE_KAFKA_BOOTSTRAP" in message
