@@ -37,7 +37,7 @@ from tenacity import (
     wait_exponential_jitter,
 )
 
-from ingestion.source_db import TABLES, key_column, make_engine
+from ingestion.source_db import TABLES, key_column, make_engine, require_tables, shown_url
 from orchestration.settings import RECORD_KINDS, Settings
 
 Protocol = Literal["kafka-rest", "kinesis"]
@@ -52,6 +52,15 @@ class EmulatorError(RuntimeError):
 
 class TransientFailure(Exception):
     """An answer worth retrying: the API or Kafka behind it is briefly unavailable."""
+
+    def __init__(self, message: str, *, answered: bool) -> None:
+        super().__init__(message)
+        self.answered = answered
+        """False: no HTTP answer at all (nothing listens, or no answer in time)."""
+
+
+class GaveUp(Exception):
+    """A request failed every attempt: the run stops, since the next would fail alike."""
 
 
 @dataclass(frozen=True)
@@ -82,6 +91,8 @@ class EmulatorSummary:
     retries: int = 0
     elapsed_s: float = 0.0
     rejections: list[str] = field(default_factory=list)
+    stopped: str | None = None
+    """Why the run stopped before its count: a request failed every attempt."""
 
     @property
     def records_per_s(self) -> float:
@@ -119,6 +130,7 @@ class PostSource:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        require_tables(engine)
         with engine.connect() as conn:
             self.indexes: list[int] = list(conn.execute(select(key_column("pin"))).scalars())
 
@@ -210,9 +222,11 @@ class Sender:
         try:
             response = self.client.send(request)
         except httpx.TransportError as error:
-            raise TransientFailure(f"{type(error).__name__}: {error}") from error
+            raise TransientFailure(f"{type(error).__name__}: {error}", answered=False) from error
         if response.status_code in _TRANSIENT_STATUS:
-            raise TransientFailure(f"HTTP {response.status_code}: {response.text[:200]}")
+            raise TransientFailure(
+                f"HTTP {response.status_code}: {response.text[:200]}", answered=True
+            )
         return response
 
     def send(self, kind: str, records: list[dict[str, Any]]) -> None:
@@ -230,8 +244,14 @@ class Sender:
             response = retrying(self._send_once, request)
         except TransientFailure as error:
             self.summary.errors += len(records)
-            self._note(f"{kind}: gave up after {self.options.max_attempts} attempts: {error}")
-            return
+            attempts = self.options.max_attempts
+            if error.answered:
+                raise GaveUp(f"{kind}: {attempts} attempts failed, the last with {error}") from None
+            raise GaveUp(
+                f"{kind}: no answer from the ingestion API at {self.options.api} in "
+                f"{attempts} attempts ({error}): start it with `pinlake api`, or give its "
+                "address with --api"
+            ) from None
         if response.status_code == 401:
             self.summary.errors += len(records)
             raise EmulatorError(
@@ -283,14 +303,15 @@ def run(
 
     A progress bar is drawn on ``console`` when one is given. Records are grouped per
     kind into requests of ``options.batch_size``; the last partial batches are sent
-    before returning, also after Ctrl-C.
+    before returning, also after Ctrl-C. Failed requests are retried with backoff; one
+    that fails every attempt stops the run, and ``summary.stopped`` says why.
     """
     if options.batch_size < 1:
         raise ValueError("batch_size must be at least 1")
     source = PostSource(engine or make_engine(settings.resolved_source_url))
     if not source.indexes:
         raise EmulatorError(
-            f"the source database {settings.resolved_source_url} has no posts; "
+            f"the source database {shown_url(source.engine)} has no posts; "
             "run `pinlake generate` first"
         )
     summary = EmulatorSummary()
@@ -347,11 +368,17 @@ def run(
         finished = True
     except KeyboardInterrupt:
         finished = True  # Ctrl-C ends a run normally: send what is buffered, then summarize.
+    except GaveUp as error:
+        # The records still buffered are neither sent nor counted: the next request
+        # would only wait out its attempts the same way.
+        summary.stopped = str(error)
     finally:
         try:
             if finished:
                 for kind in RECORD_KINDS:
                     flush(kind)
+        except GaveUp as error:
+            summary.stopped = str(error)
         finally:
             sender.close()
             summary.elapsed_s = time.monotonic() - started

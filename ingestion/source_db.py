@@ -33,6 +33,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 
 metadata = MetaData()
 
@@ -111,6 +112,36 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
     return engine
+
+
+class SourceNotReady(RuntimeError):
+    """The source database cannot be reached or lacks the pipeline's tables; says what to do."""
+
+
+def shown_url(engine: Engine) -> str:
+    """The engine's URL as it may be printed: the password masked."""
+    return engine.url.render_as_string(hide_password=True)
+
+
+def require_tables(engine: Engine) -> None:
+    """Raise :class:`SourceNotReady` unless the database answers and has the three tables."""
+    try:
+        present = set(inspect(engine).get_table_names())
+    except OperationalError as error:
+        # the driver's own words: pymysql's args are (code, message), sqlite's (message,)
+        reason = str(error.orig.args[-1]) if error.orig and error.orig.args else str(error)
+        reason = " ".join(reason.split())
+        raise SourceNotReady(
+            f"cannot reach the source database {shown_url(engine)} ({reason}): check "
+            "PINLAKE_SOURCE_URL and that the database server runs"
+        ) from None
+    missing = [table.name for table in TABLES.values() if table.name not in present]
+    if missing:
+        raise SourceNotReady(
+            f"the source database {shown_url(engine)} has no table {', '.join(missing)}: "
+            "fill it with `pinlake generate --posts N`, or point PINLAKE_SOURCE_URL at a "
+            "database that has them"
+        )
 
 
 def create_tables(engine: Engine) -> None:

@@ -76,12 +76,22 @@ def friendly_errors(func: Callable[P, R]) -> Callable[P, R]:
     @wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         from ingestion.kafka_stack import KafkaStackError
+        from ingestion.source_db import SourceNotReady
+        from orchestration.query import QueryFailed
         from streaming.kafka_to_bronze import OldCheckpoint
         from streaming.spark import MetastoreBusy
 
+        known = (
+            MetastoreBusy,
+            JvmArtifactsMissing,
+            KafkaStackError,
+            OldCheckpoint,
+            QueryFailed,
+            SourceNotReady,
+        )
         try:
             return func(*args, **kwargs)
-        except (MetastoreBusy, JvmArtifactsMissing, KafkaStackError, OldCheckpoint) as error:
+        except known as error:
             console.print(f"[red]error:[/red] {error}", soft_wrap=True)
             raise typer.Exit(1) from None
 
@@ -277,6 +287,7 @@ def api(
 
 
 @app.command()
+@friendly_errors
 def emulate(
     protocol: str = typer.Option("kafka-rest", "--protocol", help="kafka-rest or kinesis."),
     count: int = typer.Option(100, "--count", min=0, help="Posts to send; 0 = until Ctrl-C."),
@@ -308,11 +319,13 @@ def emulate(
     try:
         summary = run(settings, options, console=console)
     except EmulatorError as error:
-        console.print(f"[red]error:[/red] {error}")
+        console.print(f"[red]error:[/red] {error}", soft_wrap=True)
         raise typer.Exit(1) from None
     console.print(summary.table())
     for note in summary.rejections[:5]:
         console.print(f"  [yellow]{note}[/yellow]")
+    if summary.stopped:
+        console.print(f"[red]error:[/red] stopped: {summary.stopped}", soft_wrap=True)
     if summary.errors:
         raise typer.Exit(1)
 

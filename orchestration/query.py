@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -31,6 +33,42 @@ MARTS: tuple[str, ...] = (
 """The analytical questions, one mart each, in the order the README lists them."""
 
 
+SCHEMAS: tuple[str, ...] = ("bronze", "staging", "intermediate", "marts", "realtime")
+"""The lakehouse's schemas, named when a statement asks for a table that does not exist."""
+
+
+class QueryFailed(RuntimeError):
+    """Spark refused or could not run a statement; the message is Spark's own, plan left out."""
+
+
+def spark_error_message(error: Exception) -> str:
+    """Spark's message of a failed statement, without the logical plan it appends.
+
+    An analysis error ends in the plan after ``; line L pos P;``; syntax and run-time
+    errors end in the statement with the fault marked, which is kept.
+    """
+    text = str(error).strip()
+    message, marker, statement = text.partition("\n== SQL")
+    if ";\n" in message:
+        message = message.split(";\n", 1)[0]
+    text = (message + marker + statement).strip()
+    condition = getattr(error, "getCondition", lambda: None)()
+    if condition == "TABLE_OR_VIEW_NOT_FOUND":
+        text += f"\npinlake's schemas: {', '.join(SCHEMAS)} (e.g. `show tables in marts`)"
+    return text
+
+
+@contextmanager
+def reported_as_query_failed() -> Iterator[None]:
+    """Turn Spark's SQL errors into :class:`QueryFailed` with their readable message."""
+    from pyspark.errors.exceptions.captured import CapturedException
+
+    try:
+        yield
+    except CapturedException as error:
+        raise QueryFailed(spark_error_message(error)) from None
+
+
 @dataclass
 class QueryResult:
     columns: list[str]
@@ -41,7 +79,7 @@ class QueryResult:
 
 def run_query(settings: Settings, query: str, *, limit: int | None) -> QueryResult:
     """Column names and rows of one Spark SQL statement, at most ``limit`` (None: all)."""
-    with catalog_session(settings, "pinlake sql") as spark:
+    with catalog_session(settings, "pinlake sql") as spark, reported_as_query_failed():
         frame = spark.sql(query)
         if limit is None:
             return QueryResult(list(frame.columns), [tuple(row) for row in frame.collect()], False)
@@ -103,6 +141,13 @@ def print_marts(settings: Settings, *, limit: int) -> None:
     rows of each (``0``: all), ordered by their first two columns."""
     console = Console()
     with catalog_session(settings, "pinlake marts") as spark:
+        missing = [mart for mart in MARTS if not spark.catalog.tableExists(f"marts.{mart}")]
+        if missing:
+            which = "the marts are" if missing == list(MARTS) else ", ".join(missing)
+            raise QueryFailed(
+                f"{which} not built yet: build them with `pinlake build`, once bronze holds "
+                "data (`pinlake load` or `pinlake stream`); `pinlake demo` does it all"
+            )
         for mart in MARTS:
             frame = spark.sql(f"select * from marts.{mart}")
             total = frame.count()

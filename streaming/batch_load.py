@@ -80,10 +80,11 @@ def load(spark: SparkSession, settings: Settings, *, full: bool = False) -> Load
     import pandas as pd
     from pyspark.sql import functions as F
 
+    engine = source_db.make_engine(settings.resolved_source_url)
+    source_db.require_tables(engine)
     bronze.ensure_bronze_tables(spark, settings)
     spark.conf.set("spark.sql.execution.arrow.pyspark.enabled", "true")
     extract_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ-") + uuid.uuid4().hex[:8]
-    engine = source_db.make_engine(settings.resolved_source_url)
     counts: dict[str, int] = {}
     with Progress(transient=True) as progress:
         for kind in RECORD_KINDS:

@@ -13,6 +13,7 @@ Two kinds of session:
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
 import sys
 from collections.abc import Iterator
@@ -166,7 +167,22 @@ def build_session(settings: Settings, *, catalog: bool) -> SparkSession:
     for key, value in spark_conf(settings, catalog=catalog).items():
         builder = builder.config(key, value)
     session = builder.getOrCreate()
+    _quiet_failed_statement_log()
     return session
+
+
+def _quiet_failed_statement_log() -> None:
+    """No JSON line on stderr for each failed statement.
+
+    PySpark logs every SQL error it turns into a Python exception (its
+    ``SQLQueryContextLogger``, the whole JVM stack trace as one JSON line) before raising
+    it. Whoever catches the exception reports it: pinlake's commands in one message, dbt
+    in its run results; the log line said the same a third time, unreadably.
+    """
+    from pyspark.logger import PySparkLogger
+
+    for name in ("SQLQueryContextLogger", "DataFrameQueryContextLogger"):
+        PySparkLogger.getLogger(name).setLevel(logging.CRITICAL)
 
 
 @contextmanager

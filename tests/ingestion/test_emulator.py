@@ -8,6 +8,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Callable
+from pathlib import Path
 
 import httpx
 import pytest
@@ -16,7 +17,7 @@ from sqlalchemy import select
 
 from ingestion.api import create_app
 from ingestion.emulator import EmulatorOptions, PostSource, Protocol, random_indexes, run
-from ingestion.source_db import TABLES, key_column, make_engine
+from ingestion.source_db import TABLES, SourceNotReady, key_column, make_engine
 from orchestration.settings import RECORD_KINDS, Settings
 
 pytestmark = pytest.mark.kafka
@@ -106,19 +107,51 @@ def test_transient_failures_are_retried_without_double_counting(
     assert len(reader.read(expected=15)) == 15
 
 
-def test_an_unreachable_api_counts_errors_once(
+def test_an_unreachable_api_stops_the_run_and_counts_errors_once(
     settings: Settings, generated_source_url: str
 ) -> None:
+    """The first request that fails every attempt ends the run: the requests after it
+    would wait out their attempts alike (300 records took half an hour that way)."""
     source = settings.model_copy(update={"source_url": generated_source_url})
-    options = EmulatorOptions(
-        api=f"http://127.0.0.1:{free_tcp_port()}", count=4, batch_size=2, max_attempts=2
-    )
+    api = f"http://127.0.0.1:{free_tcp_port()}"
+    options = EmulatorOptions(api=api, count=4, batch_size=2, max_attempts=2)
     started = time.monotonic()
     summary = run(source, options)
-    assert (summary.sent, summary.accepted, summary.errors) == (12, 0, 12)
-    assert summary.requests == 12  # 6 batches, 2 attempts each
-    assert summary.retries == 6
+    # the pins of posts 1 and 2 were the first batch; nothing else was sent
+    assert (summary.sent, summary.accepted, summary.errors) == (2, 0, 2)
+    assert (summary.requests, summary.retries) == (2, 1)
+    assert summary.stopped is not None
+    assert summary.stopped.startswith(
+        f"pin: no answer from the ingestion API at {api} in 2 attempts (ConnectError:"
+    )
+    assert "`pinlake api`" in summary.stopped
     assert time.monotonic() - started < 30
+
+
+def test_an_api_that_keeps_answering_503_stops_the_run(
+    settings: Settings, generated_source_url: str, serve_api: Callable[..., ServedApi]
+) -> None:
+    """Kafka behind the API is unreachable: every attempt is a 503, and the run stops."""
+    source = settings.model_copy(update={"source_url": generated_source_url})
+    nowhere = source.model_copy(
+        update={"kafka_bootstrap": f"127.0.0.1:{free_tcp_port()}", "api_produce_timeout_s": 1.0}
+    )
+    api = serve_api(nowhere)
+    summary = run(source, EmulatorOptions(api=api.url, count=3, batch_size=3, max_attempts=2))
+    assert (summary.sent, summary.accepted, summary.errors) == (3, 0, 3)
+    assert summary.requests == 2
+    assert summary.stopped is not None
+    assert summary.stopped.startswith("pin: 2 attempts failed, the last with HTTP 503: ")
+    assert "Kafka is unavailable" in summary.stopped
+
+
+def test_a_source_without_tables_is_refused_before_sending(
+    settings: Settings, tmp_path: Path
+) -> None:
+    empty = settings.model_copy(update={"source_url": f"sqlite:///{tmp_path / 'empty.db'}"})
+    api = f"http://127.0.0.1:{free_tcp_port()}"  # never asked
+    with pytest.raises(SourceNotReady, match="has no table pinterest_data, geolocation_data"):
+        run(empty, EmulatorOptions(api=api, count=1))
 
 
 def test_rate_limits_posts_per_second(

@@ -6,6 +6,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from conftest import free_tcp_port
 from sqlalchemy import Engine, inspect, text
 
 from ingestion import source_db
@@ -150,3 +151,36 @@ def test_schema_compiles_for_mysql_and_postgresql(dialect_name: str) -> None:
     timestamp_type = "DATETIME" if dialect_name == "mysql" else "TIMESTAMP WITHOUT TIME ZONE"
     assert f"{name('timestamp')} {timestamp_type} NOT NULL" in ddl["geolocation_data"]
     assert f"date_joined {timestamp_type}" in ddl["user_data"]
+
+
+def test_require_tables_names_the_missing_ones(engine: Engine, tmp_path: Path) -> None:
+    source_db.require_tables(engine)  # all three there
+
+    empty = make_engine(f"sqlite:///{tmp_path / 'empty.db'}")
+    with pytest.raises(source_db.SourceNotReady) as missing_all:
+        source_db.require_tables(empty)
+    assert str(missing_all.value).startswith(
+        f"the source database sqlite:///{tmp_path / 'empty.db'} has no table pinterest_data, "
+        "geolocation_data, user_data: fill it with `pinlake generate --posts N`"
+    )
+
+    with engine.begin() as conn:
+        conn.execute(text("drop table user_data"))
+    with pytest.raises(source_db.SourceNotReady, match="has no table user_data: "):
+        source_db.require_tables(engine)
+
+
+def test_require_tables_of_an_unreachable_server_hides_the_password() -> None:
+    """A MySQL URL on a port where nothing listens."""
+    port = free_tcp_port()
+    engine = make_engine(f"mysql+pymysql://pinner:s3cret@127.0.0.1:{port}/pinterest")
+
+    with pytest.raises(source_db.SourceNotReady) as failure:
+        source_db.require_tables(engine)
+
+    message = str(failure.value)
+    assert message.startswith(
+        f"cannot reach the source database mysql+pymysql://pinner:***@127.0.0.1:{port}/pinterest ("
+    )
+    assert "Connection refused" in message and "PINLAKE_SOURCE_URL" in message
+    assert "s3cret" not in message
