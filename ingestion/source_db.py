@@ -123,18 +123,23 @@ def shown_url(engine: Engine) -> str:
     return engine.url.render_as_string(hide_password=True)
 
 
-def require_tables(engine: Engine) -> None:
-    """Raise :class:`SourceNotReady` unless the database answers and has the three tables."""
+def table_names(engine: Engine) -> set[str]:
+    """The database's tables; :class:`SourceNotReady` when its server cannot be reached."""
     try:
-        present = set(inspect(engine).get_table_names())
+        return set(inspect(engine).get_table_names())
     except OperationalError as error:
         # the driver's own words: pymysql's args are (code, message), sqlite's (message,)
         reason = str(error.orig.args[-1]) if error.orig and error.orig.args else str(error)
         reason = " ".join(reason.split())
         raise SourceNotReady(
             f"cannot reach the source database {shown_url(engine)} ({reason}): check "
-            "PINLAKE_SOURCE_URL and that the database server runs"
+            "the URL (PINLAKE_SOURCE_URL) and that the database server runs"
         ) from None
+
+
+def require_tables(engine: Engine) -> None:
+    """Raise :class:`SourceNotReady` unless the database answers and has the three tables."""
+    present = table_names(engine)
     missing = [table.name for table in TABLES.values() if table.name not in present]
     if missing:
         raise SourceNotReady(

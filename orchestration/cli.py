@@ -247,6 +247,7 @@ def sql(
 
 
 @app.command()
+@friendly_errors
 def generate(
     posts: int = typer.Option(..., "--posts", min=1, help="How many posts to generate."),
     seed: int = typer.Option(42, "--seed", help="Same seed (and start index), same rows."),
@@ -259,10 +260,11 @@ def generate(
 ) -> None:
     """Fill the source database with synthetic posts shaped like the original data."""
     from ingestion.generator import generate as generate_posts
-    from ingestion.source_db import drop_tables, make_engine, max_ind
+    from ingestion.source_db import drop_tables, make_engine, max_ind, table_names
 
     url = source_url or get_settings().resolved_source_url
     engine = make_engine(url)
+    table_names(engine)  # a server that cannot be reached is one line, not a traceback
     if not append:
         drop_tables(engine)
     last = max_ind(engine) if append else None

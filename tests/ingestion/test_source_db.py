@@ -182,5 +182,19 @@ def test_require_tables_of_an_unreachable_server_hides_the_password() -> None:
     assert message.startswith(
         f"cannot reach the source database mysql+pymysql://pinner:***@127.0.0.1:{port}/pinterest ("
     )
-    assert "Connection refused" in message and "PINLAKE_SOURCE_URL" in message
+    assert "Connection refused" in message and "(PINLAKE_SOURCE_URL)" in message
     assert "s3cret" not in message
+
+
+def test_generate_into_an_unreachable_server_says_so_in_one_line() -> None:
+    from typer.testing import CliRunner
+
+    from orchestration.cli import app
+
+    url = f"postgresql+psycopg://pinner:s3cret@127.0.0.1:{free_tcp_port()}/pinterest"
+    result = CliRunner().invoke(app, ["generate", "--posts", "3", "--source-url", url])
+
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "cannot reach the source database postgresql+psycopg://pinner:***@" in result.output
+    assert "s3cret" not in result.output
