@@ -78,6 +78,7 @@ def friendly_errors(func: Callable[P, R]) -> Callable[P, R]:
         from ingestion.kafka_stack import KafkaStackError
         from ingestion.source_db import SourceNotReady
         from orchestration.query import QueryFailed
+        from streaming.job import StreamBusy
         from streaming.kafka_to_bronze import OldCheckpoint
         from streaming.spark import MetastoreBusy
 
@@ -88,6 +89,7 @@ def friendly_errors(func: Callable[P, R]) -> Callable[P, R]:
             OldCheckpoint,
             QueryFailed,
             SourceNotReady,
+            StreamBusy,
         )
         try:
             return func(*args, **kwargs)
@@ -219,6 +221,11 @@ def stream(
 
     log_to_stderr()
     result = run_stream(get_settings(), available_now=available_now, realtime=realtime)
+    if result.kept_current_by is not None:
+        console.print(
+            f"nothing to catch up: {result.kept_current_by} keeps bronze current", soft_wrap=True
+        )
+        return
     rows = ", ".join(f"{table}={count:,}" for table, count in result.records_seen.items())
     console.print(f"{result.bronze_batches} bronze batches: {rows}")
 

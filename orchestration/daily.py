@@ -4,6 +4,8 @@ Steps, in order, each stopping the run when it fails:
 
 1. catch-up: the streaming job in available-now mode lands everything pending in
    Kafka into bronze (exactly once, so a re-run after a failure lands nothing twice);
+   while the continuous job (``pinlake stream``) runs, it keeps bronze current and
+   the catch-up has nothing to do;
 2. ``dbt source freshness``: stale sources warn, they never fail the day;
 3. ``dbt build``: models, seeds and data tests (staging merges only new bronze rows);
    unit tests stay out of the daily run (:func:`dbt_runner.production_build_args`);
@@ -32,6 +34,8 @@ class DailySummary:
     seconds: dict[str, float] = field(default_factory=dict)
     failed_step: str | None = None
     failures: list[str] = field(default_factory=list)
+    catch_up_note: str | None = None
+    """Set when the catch-up had nothing to do: a continuous stream keeps bronze current."""
 
     @property
     def success(self) -> bool:
@@ -54,7 +58,11 @@ def run_daily(
         if catch_up:
             on_step("catch-up")
             started = time.perf_counter()
-            summary.records_landed = run_available_now(settings, spark=spark).records_seen
+            caught_up = run_available_now(settings, spark=spark)
+            summary.records_landed = caught_up.records_seen
+            if caught_up.kept_current_by is not None:
+                holder = caught_up.kept_current_by
+                summary.catch_up_note = f"not needed: {holder} keeps bronze current"
             summary.seconds["catch-up"] = time.perf_counter() - started
 
         dbt_steps: list[tuple[str, list[str], bool]] = [

@@ -17,7 +17,7 @@ def daily_table(summary: DailySummary) -> Table:
         if step == summary.failed_step:
             result = "[red]failed[/red]"
         elif step == "catch-up":
-            result = f"landed {landed or 'nothing new'}"
+            result = summary.catch_up_note or f"landed {landed or 'nothing new'}"
         elif step == "dbt build":
             result = summary.build_result
         else:

@@ -44,9 +44,11 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from types import FrameType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from orchestration.settings import Settings, get_settings
+from streaming import locks
+from streaming.locks import Holder
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
@@ -61,12 +63,43 @@ _GRACE_S = 60.0
 """Longest wait for a batch in flight to finish after a stop signal."""
 
 
+CONTINUOUS = "pinlake stream"
+CATCH_UP = "pinlake stream --available-now"
+"""What the streaming lock's file calls each mode (``python -m streaming.job`` too)."""
+
+
 @dataclass
 class StreamResult:
     """What one run of the application did, for the command's summary."""
 
     records_seen: dict[str, int] = field(default_factory=dict)
     bronze_batches: int = 0
+    kept_current_by: Holder | None = None
+    """A catch-up that found a continuous job running: it landed nothing, that job does."""
+
+
+class StreamBusy(RuntimeError):
+    """Another streaming job writes to the same checkpoints and bronze tables."""
+
+    def __init__(self, settings: Settings, holder: Holder | None) -> None:
+        super().__init__(
+            f"another streaming job writes to {settings.checkpoint_dir}: "
+            f"{holder or 'another process'}. One job at a time keeps bronze exactly once: "
+            "stop that one first, or let it run."
+        )
+        self.holder = holder
+
+
+def _stream_lock(settings: Settings, command: str) -> TextIO:
+    """Hold the streaming application's lock (release it with ``locks.release``).
+
+    Spark supports one query per checkpoint: two jobs on the same checkpoints would
+    plan the same Kafka offsets, and bronze's exactly-once rests on one writer.
+    """
+    try:
+        return locks.acquire(settings.checkpoint_dir / "stream.lock", command)
+    except locks.LockHeld as held:
+        raise StreamBusy(settings, held.holder) from None
 
 
 def _session(settings: Settings) -> SparkSession:
@@ -98,11 +131,31 @@ def _await_all(queries: Sequence[StreamingQuery]) -> None:
 def run_available_now(
     settings: Settings, *, realtime: bool = True, spark: SparkSession | None = None
 ) -> StreamResult:
-    """Land everything pending in Kafka, then bring the metrics up to date, and return."""
+    """Land everything pending in Kafka, then bring the metrics up to date, and return.
+
+    When the continuous job runs, there is nothing to catch up: it keeps bronze current
+    (within its trigger interval), and the result says so. Any other streaming job
+    running is :class:`StreamBusy`.
+    """
+    try:
+        lock = _stream_lock(settings, CATCH_UP)
+    except StreamBusy as busy:
+        if busy.holder is not None and busy.holder.command == CONTINUOUS:
+            log.info("nothing to catch up: %s keeps bronze current", busy.holder)
+            return StreamResult(kept_current_by=busy.holder)
+        raise
+    try:
+        return _run_available_now_locked(settings, realtime, spark or _session(settings))
+    finally:
+        locks.release(lock)
+
+
+def _run_available_now_locked(
+    settings: Settings, realtime: bool, spark: SparkSession
+) -> StreamResult:
     from streaming import kafka_to_bronze
     from streaming import realtime as metrics
 
-    spark = spark or _session(settings)
     writers = kafka_to_bronze.bronze_stream_writers(spark, settings)
     bronze_queries = {
         kind: writer.stream.trigger(availableNow=True).start() for kind, writer in writers.items()
@@ -184,12 +237,24 @@ def run_continuous(
     spark: SparkSession | None = None,
     stop: threading.Event | None = None,
 ) -> StreamResult:
-    """Run until a stop signal (or ``stop`` is set); a failed query stops the others."""
+    """Run until a stop signal (or ``stop`` is set); a failed query stops the others.
+
+    Another streaming job running on the same lakehouse is :class:`StreamBusy`.
+    """
+    lock = _stream_lock(settings, CONTINUOUS)
+    try:
+        return _run_continuous_locked(settings, realtime, spark or _session(settings), stop)
+    finally:
+        locks.release(lock)
+
+
+def _run_continuous_locked(
+    settings: Settings, realtime: bool, spark: SparkSession, stop: threading.Event | None
+) -> StreamResult:
     from streaming import kafka_to_bronze
     from streaming import realtime as metrics
     from streaming.progress import ProgressLog
 
-    spark = spark or _session(settings)
     stop = stop or threading.Event()
     compact_beside = settings.stream_compact_seconds > 0
     writers = kafka_to_bronze.bronze_stream_writers(

@@ -12,18 +12,17 @@ Two kinds of session:
 
 from __future__ import annotations
 
-import fcntl
 import logging
 import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from orchestration import jvm
 from orchestration.settings import Settings
+from streaming import locks
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
@@ -128,31 +127,18 @@ def _lock_path(settings: Settings) -> Path:
 @contextmanager
 def metastore_lock(settings: Settings, command: str) -> Iterator[None]:
     """Hold the local metastore for this process, or fail at once with who holds it."""
-    settings.home.mkdir(parents=True, exist_ok=True)
-    path = _lock_path(settings)
-    handle = path.open("a+")
     try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        handle.seek(0)
-        holder = handle.read().strip() or "another process"
-        handle.close()
+        handle = locks.acquire(_lock_path(settings), command)
+    except locks.LockHeld as held:
         raise MetastoreBusy(
-            f"The local metastore in {settings.home} is in use by {holder}; "
-            "wait for it to finish (or stop it) and run this command again."
+            f"The local metastore in {settings.home} is in use by "
+            f"{held.holder or 'another process'}; wait for it to finish (or stop it) and "
+            "run this command again."
         ) from None
-    handle.seek(0)
-    handle.truncate()
-    started = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
-    handle.write(f"process {os.getpid()} (`{command}`, started {started})")
-    handle.flush()
     try:
         yield
     finally:
-        handle.seek(0)
-        handle.truncate()
-        fcntl.flock(handle, fcntl.LOCK_UN)
-        handle.close()
+        locks.release(handle)
 
 
 def build_session(settings: Settings, *, catalog: bool) -> SparkSession:

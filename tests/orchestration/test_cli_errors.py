@@ -87,3 +87,23 @@ def test_marts_before_any_build_says_how_to_build_them(tmp_path: Path) -> None:
         "error: the marts are not built yet: build them with `pinlake build`, once bronze "
         "holds data (`pinlake load` or `pinlake stream`); `pinlake demo` does it all"
     )
+
+
+def test_a_second_streaming_job_is_refused_and_a_catch_up_steps_aside(tmp_path: Path) -> None:
+    """Held here as a running `pinlake stream` holds it: a real flock on its lock file."""
+    from streaming import job, locks
+
+    lock = locks.acquire(Settings(home=tmp_path).checkpoint_dir / "stream.lock", job.CONTINUOUS)
+    try:
+        second = pinlake(tmp_path, "stream")
+        catch_up = pinlake(tmp_path, "stream", "--available-now")
+    finally:
+        locks.release(lock)
+
+    holder = f"process {os.getpid()} (`pinlake stream`, started "
+    assert error_of(second).startswith(
+        f"error: another streaming job writes to {tmp_path / 'checkpoints'}: {holder}"
+    )
+    assert catch_up.returncode == 0, catch_up.stderr
+    assert f"nothing to catch up: {holder}" in catch_up.stdout + catch_up.stderr
+    assert "keeps bronze current" in catch_up.stdout + catch_up.stderr

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import threading
 import time
@@ -15,7 +16,7 @@ import pytest
 from pydantic import SecretStr
 
 from orchestration.settings import Settings
-from streaming import job
+from streaming import job, locks
 from streaming.bronze import ensure_bronze_tables
 from streaming.kafka_to_bronze import (
     STREAM_KINDS,
@@ -183,6 +184,35 @@ def test_checkpoint_of_the_single_query_layout_is_refused(
     (old / "metadata").write_text('{"id":"0d5c3cbb-0000-0000-0000-000000000000"}')
     with pytest.raises(OldCheckpoint, match="one checkpoint per topic"):
         job.run_available_now(stream_settings, spark=stream_spark, realtime=False)
+
+
+def test_one_streaming_job_at_a_time(stream_spark: Any, home_settings: Settings) -> None:
+    """A second job on the same checkpoints is refused before it starts a query; a
+    catch-up while the continuous job runs has nothing to do. The lock is held here as
+    each job holds it, a real ``flock`` on the lakehouse's lock file."""
+    lock_file = home_settings.checkpoint_dir / "stream.lock"
+
+    held = locks.acquire(lock_file, job.CONTINUOUS)
+    try:
+        result = job.run_available_now(home_settings, spark=stream_spark)
+        assert result.kept_current_by is not None
+        assert (result.kept_current_by.pid, result.kept_current_by.command) == (
+            os.getpid(),
+            "pinlake stream",
+        )
+        assert result.records_seen == {}
+        with pytest.raises(job.StreamBusy, match=r"process \d+ \(`pinlake stream`, started "):
+            job.run_continuous(home_settings, spark=stream_spark)
+    finally:
+        locks.release(held)
+
+    held = locks.acquire(lock_file, job.CATCH_UP)
+    try:
+        with pytest.raises(job.StreamBusy, match="`pinlake stream --available-now`"):
+            job.run_available_now(home_settings, spark=stream_spark)
+    finally:
+        locks.release(held)
+    assert not home_settings.bronze_path("pin").exists(), "no job started"
 
 
 def test_continuous_job_compacts_bronze_beside_the_stream(
