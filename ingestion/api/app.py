@@ -45,7 +45,8 @@ async def _broker_unavailable(request: Request, error: Exception) -> JSONRespons
         request,
         ApiError(
             BROKER_UNAVAILABLE,
-            f"Kafka is unavailable, nothing was accepted; retry later ({error})",
+            f"Kafka is unavailable, nothing was accepted; retry later ({error}). "
+            "GET /readyz says whether the broker answers and has the topics",
             headers={"Retry-After": "1"},
         ),
     )

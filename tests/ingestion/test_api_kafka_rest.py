@@ -390,6 +390,9 @@ def test_unreachable_broker_means_503_within_the_timeout(
     assert response.status_code == 503
     assert response.json()["error_code"] == 50301
     assert "Kafka is unavailable" in response.json()["message"]
+    assert response.json()["message"].endswith(
+        "GET /readyz says whether the broker answers and has the topics"
+    )
     assert response.headers["retry-after"] == "1"
     assert elapsed < 1.5 + 3
     # A bad request cannot be answered 4xx either: its dead letter could not be stored.
