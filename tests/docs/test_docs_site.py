@@ -107,9 +107,14 @@ def test_lineage_and_mart_page_render_in_chromium(docs_site: Path, tmp_path: Pat
             mart = manifest["nodes"][MART]
             # a query string of its own: a full page load, not a hash change with the graph open
             page.navigate(f"{url}?view=mart#!/model/{MART}")
+            # until the model's columns are bound: the page's headings and its empty
+            # column table show a moment before (a CI run once read them then)
+            first, column = next(iter(mart["columns"].items()))
+            first_row = json.dumps(f"{first} {column['data_type']} ")
             text = page.wait_for(
                 "location.search == '?view=mart' && document.readyState == 'complete' &&"
                 " /column\\s+type\\s+description/i.test(document.body.innerText) &&"
+                f" document.body.innerText.replace(/\\s+/g, ' ').includes({first_row}) &&"
                 " document.body.innerText"
             )
             shown = plain(text)
