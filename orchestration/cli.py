@@ -291,8 +291,17 @@ def api(
 ) -> None:
     """Serve the REST ingestion API (Kafka REST Proxy v2 and Kinesis wire formats)."""
     from ingestion.api.server import serve
+    from ingestion.kafka_stack import KafkaStackError, require_topics, wanted_topics
 
-    serve(get_settings(), host=host, port=port, access_log=access_log, workers=workers)
+    settings = get_settings()
+    try:  # the API starts anyway: Kafka may come up later, and it answers 503 until then
+        require_topics(settings, wanted_topics(settings), timeout_s=5)
+    except KafkaStackError as error:
+        console.print(
+            f"[yellow]warning:[/yellow] {error}; until then every produce call answers 503",
+            soft_wrap=True,
+        )
+    serve(settings, host=host, port=port, access_log=access_log, workers=workers)
 
 
 @app.command()

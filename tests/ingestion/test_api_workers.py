@@ -148,3 +148,31 @@ def test_a_worker_that_dies_stops_the_api_with_an_error(
     assert process.wait(timeout=45) == 1
     with pytest.raises(httpx.TransportError):
         httpx.get(f"{url}/healthz", timeout=2)
+
+
+def test_start_warns_when_kafka_lacks_the_topics(kafka_settings: Settings) -> None:
+    """The API still starts (the topics may come later); the warning says what is wrong."""
+    prefix = f"absent{time.monotonic_ns()}"
+    process = subprocess.Popen(
+        [str(PINLAKE), "api", "--host", "127.0.0.1", "--port", str(free_tcp_port())],
+        env={
+            **os.environ,
+            "PINLAKE_KAFKA_BOOTSTRAP": kafka_settings.kafka_bootstrap,
+            "PINLAKE_KAFKA_TOPIC_PREFIX": prefix,
+        },
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stderr is not None
+        first_line = process.stderr.readline()
+        assert first_line.startswith(
+            f"warning: Kafka at {kafka_settings.kafka_bootstrap} has no topic {prefix}.pin, "
+        ), first_line
+        assert "until then every produce call answers 503" in first_line
+        assert "Application startup complete" in "".join(
+            process.stderr.readline() for _ in range(4)
+        ), "the API starts anyway"
+    finally:
+        process.kill()
+        process.wait()
