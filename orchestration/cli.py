@@ -75,6 +75,7 @@ def friendly_errors(func: Callable[P, R]) -> Callable[P, R]:
 
     @wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        from ingestion.emulator import EmulatorError
         from ingestion.kafka_stack import KafkaStackError
         from ingestion.source_db import SourceNotReady
         from orchestration.query import QueryFailed
@@ -83,6 +84,7 @@ def friendly_errors(func: Callable[P, R]) -> Callable[P, R]:
         from streaming.spark import MetastoreBusy
 
         known = (
+            EmulatorError,
             MetastoreBusy,
             JvmArtifactsMissing,
             KafkaStackError,
@@ -320,7 +322,7 @@ def emulate(
     ),
 ) -> None:
     """Replay random posts from the source database through the ingestion API."""
-    from ingestion.emulator import EmulatorError, EmulatorOptions, run
+    from ingestion.emulator import EmulatorOptions, run
 
     if protocol not in {"kafka-rest", "kinesis"}:
         raise typer.BadParameter("--protocol must be kafka-rest or kinesis")
@@ -334,11 +336,7 @@ def emulate(
         seed=seed,
         user_id=user_id,
     )
-    try:
-        summary = run(settings, options, console=console)
-    except EmulatorError as error:
-        console.print(f"[red]error:[/red] {error}", soft_wrap=True)
-        raise typer.Exit(1) from None
+    summary = run(settings, options, console=console)
     console.print(summary.table())
     for note in summary.rejections[:5]:
         console.print(f"  [yellow]{note}[/yellow]")
