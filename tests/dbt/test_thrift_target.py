@@ -21,7 +21,7 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
-from conftest import free_tcp_port
+from ports import free_tcp_port
 from pyhive import hive
 
 from ingestion.kafka_stack import port_open

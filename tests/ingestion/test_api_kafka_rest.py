@@ -13,7 +13,8 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import ServedApi, TopicTail, free_tcp_port, topic_settings
+from conftest import ServedApi, TopicTail, topic_settings
+from ports import free_tcp_port
 from pydantic import SecretStr
 
 from ingestion import kafka_stack

@@ -20,7 +20,8 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import TopicTail, free_tcp_port, topic_settings
+from conftest import TopicTail, topic_settings
+from ports import free_tcp_port
 
 from orchestration.settings import Settings
 

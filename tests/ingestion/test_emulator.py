@@ -12,7 +12,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import ServedApi, TopicTail, free_tcp_port, topic_settings
+from conftest import ServedApi, TopicTail, topic_settings
+from ports import free_tcp_port
 from sqlalchemy import select
 
 from ingestion.api import create_app

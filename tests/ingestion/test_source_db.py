@@ -6,7 +6,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from conftest import free_tcp_port
+from ports import free_tcp_port
 from sqlalchemy import Engine, inspect, text
 
 from ingestion import source_db

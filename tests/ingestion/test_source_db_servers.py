@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import free_tcp_port
+from ports import free_tcp_port
 from sqlalchemy import Engine, select
 
 from ingestion import generator, source_db
