@@ -223,13 +223,7 @@ def stream(
 
     log_to_stderr()
     result = run_stream(get_settings(), available_now=available_now, realtime=realtime)
-    if result.kept_current_by is not None:
-        console.print(
-            f"nothing to catch up: {result.kept_current_by} keeps bronze current", soft_wrap=True
-        )
-        return
-    rows = ", ".join(f"{table}={count:,}" for table, count in result.records_seen.items())
-    console.print(f"{result.bronze_batches} bronze batches: {rows}")
+    console.print(result.summary(), soft_wrap=True)
 
 
 @app.command()

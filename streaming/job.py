@@ -27,6 +27,7 @@ applies pinlake's settings)::
         print(','.join(map(str, jvm.jars('spark'))))")
     PYSPARK_PYTHON=.venv/bin/python .venv/bin/spark-submit \\
         --master "$PINLAKE_SPARK_MASTER" --jars "$JARS" \\
+        --driver-java-options "-Dlog4j2.configurationFile=streaming/log4j2.properties" \\
         streaming/job.py [--available-now]
 
 ``PINLAKE_HOME`` must then be a path every executor sees (a shared mount); no Python
@@ -56,7 +57,9 @@ if TYPE_CHECKING:
 
     from streaming.kafka_to_bronze import BronzeWriter
 
-log = logging.getLogger(__name__)
+# Named, not __name__: spark-submit and ``python -m`` run this file as ``__main__``,
+# whose INFO lines log_to_stderr would not let through.
+log = logging.getLogger("streaming.job")
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 _GRACE_S = 60.0
@@ -76,6 +79,13 @@ class StreamResult:
     bronze_batches: int = 0
     kept_current_by: Holder | None = None
     """A catch-up that found a continuous job running: it landed nothing, that job does."""
+
+    def summary(self) -> str:
+        """One line for the user: what landed, or who keeps bronze current instead."""
+        if self.kept_current_by is not None:
+            return f"nothing to catch up: {self.kept_current_by} keeps bronze current"
+        rows = ", ".join(f"{table}={count:,}" for table, count in self.records_seen.items())
+        return f"{self.bronze_batches} bronze batches: {rows}"
 
 
 class StreamBusy(RuntimeError):
@@ -141,7 +151,6 @@ def run_available_now(
         lock = _stream_lock(settings, CATCH_UP)
     except StreamBusy as busy:
         if busy.holder is not None and busy.holder.command == CONTINUOUS:
-            log.info("nothing to catch up: %s keeps bronze current", busy.holder)
             return StreamResult(kept_current_by=busy.holder)
         raise
     try:
@@ -336,7 +345,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.master:
         settings = settings.model_copy(update={"spark_master": args.master})
     result = run(settings, available_now=args.available_now, realtime=not args.no_realtime)
-    log.info("stream finished: %s", result)
+    log.info("stream finished: %s", result.summary())
     return 0
 
 
