@@ -23,8 +23,8 @@ from pathlib import Path
 from summarize import main as summarize
 
 LANES: tuple[tuple[str, ...], ...] = (
-    ("tests/dbt", "tests/orchestration"),
-    ("tests/streaming", "tests/docs", "tests/ingestion", "tests/end_to_end"),
+    ("tests/dbt", "tests/docs", "tests/orchestration"),
+    ("tests/streaming", "tests/ingestion", "tests/end_to_end"),
 )
 """Longest folders first; the two lanes take about as long as each other. The two folders
 with `slowest` tests (the Airflow DAG's day in tests/orchestration, tests/end_to_end) are
