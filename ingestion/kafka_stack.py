@@ -40,6 +40,8 @@ _LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 _MAIN_CLASS = "kafka.Kafka"
 _STORAGE_TOOL = "kafka.tools.StorageTool"
 _NODE_ID = 1
+_ATTEMPT_S = 2.0
+"""How long one metadata request may take while waiting for Kafka to answer."""
 
 
 class KafkaStackError(RuntimeError):
@@ -400,11 +402,45 @@ def _start_process(settings: Settings, files: BrokerFiles) -> int:
     return process.pid
 
 
-def _admin(settings: Settings) -> AdminClient:
-    # librdkafka logs every refused connection; while waiting for a start that is noise.
-    # the stubs know no callable settings; librdkafka takes a logger
-    config: dict[str, Any] = {**settings.kafka_client_config(), "logger": log}
-    return AdminClient(config)
+REFUSALS = frozenset({KafkaError._AUTHENTICATION, KafkaError._SSL})
+"""librdkafka's errors for a cluster that turns away the client's credentials or TLS
+handshake: it answers, so waiting longer cannot help."""
+
+
+def refused_message(settings: Settings, detail: str) -> str:
+    """What to say when Kafka refuses pinlake's credentials or TLS, and what to check."""
+    return (
+        f"Kafka at {settings.kafka_bootstrap} refused pinlake's credentials or TLS "
+        f"({detail}): check PINLAKE_KAFKA_SECURITY_PROTOCOL ({settings.kafka_security_protocol}), "
+        "PINLAKE_KAFKA_SASL_MECHANISM, PINLAKE_KAFKA_SASL_USERNAME, PINLAKE_KAFKA_SASL_PASSWORD "
+        "and PINLAKE_KAFKA_SSL_CA_LOCATION"
+    )
+
+
+class _Admin:
+    """An admin client that notices when the cluster refuses its credentials or TLS."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.refusal: str | None = None
+        # librdkafka logs every refused connection; while waiting for a start that is noise.
+        # the stubs know no callable settings; librdkafka takes a logger
+        config: dict[str, Any] = {
+            **settings.kafka_client_config(),
+            "logger": log,
+            "error_cb": self._on_error,
+        }
+        self.client = AdminClient(config)
+
+    def _on_error(self, error: KafkaError) -> None:
+        if error.code() in REFUSALS:
+            self.refusal = error.str()
+
+    def raise_if_refused(self) -> None:
+        """Serve the client's error callbacks; a refusal ends the wait at once."""
+        self.client.poll(0)
+        if self.refusal is not None:
+            raise KafkaStackError(refused_message(self.settings, self.refusal))
 
 
 def _wait_until_ready(settings: Settings, pid: int | None, timeout_s: float) -> None:
@@ -413,16 +449,17 @@ def _wait_until_ready(settings: Settings, pid: int | None, timeout_s: float) -> 
     deadline = time.monotonic() + timeout_s
     # A local broker's port shows it listening before librdkafka would log refused connections.
     listener = _listener(settings) if settings.kafka_local_broker else None
-    admin: AdminClient | None = None
+    admin: _Admin | None = None
     while time.monotonic() < deadline:
         if pid is not None and not _is_alive(pid):
             files.pid_file.unlink(missing_ok=True)
             raise KafkaStackError(f"the Kafka broker exited during start:\n{_log_tail(files)}")
         if listener is None or port_open(*listener):
-            admin = admin or _admin(settings)
+            admin = admin or _Admin(settings)
             try:
-                metadata = admin.list_topics(timeout=2)
+                metadata = admin.client.list_topics(timeout=2)
             except KafkaException:
+                admin.raise_if_refused()
                 metadata = None
             if metadata is not None and metadata.brokers:
                 return
@@ -473,26 +510,28 @@ def ensure_topics(settings: Settings, timeout_s: float = 30.0) -> list[str]:
     left as they are: adding partitions would move keys and break per-post order.
     Returns the topics that were created.
     """
-    admin = _admin(settings)
+    admin = _Admin(settings)
     wanted = wanted_topics(settings)
     deadline = time.monotonic() + timeout_s
     created: list[str] = []
     last_error: Exception | None = None
     while time.monotonic() < deadline:
         try:
-            existing = _topic_partitions(admin, timeout_s=5)
+            existing = _topic_partitions(admin.client, timeout_s=5)
         except KafkaException as error:
+            admin.raise_if_refused()
             last_error = error
             time.sleep(0.5)
             continue
         missing = [topic for topic in wanted if topic not in existing]
         if not missing:
-            last_error = _partitions_serving(admin, {topic: existing[topic] for topic in wanted})
+            serving = {topic: existing[topic] for topic in wanted}
+            last_error = _partitions_serving(admin.client, serving)
             if last_error is None:
                 return created
             time.sleep(0.2)
             continue
-        futures = admin.create_topics(
+        futures = admin.client.create_topics(
             [NewTopic(topic, num_partitions=settings.kafka_partitions) for topic in missing],
             operation_timeout=10,
             request_timeout=15,
@@ -531,13 +570,19 @@ def require_topics(settings: Settings, topics: list[str], timeout_s: float = 15.
             "check PINLAKE_KAFKA_BOOTSTRAP, PINLAKE_KAFKA_SECURITY_PROTOCOL and the "
             "PINLAKE_KAFKA_SASL_* and PINLAKE_KAFKA_SSL_* settings"
         )
-    try:
-        existing = _topic_partitions(_admin(settings), timeout_s)
-    except KafkaException as error:
-        raise KafkaStackError(
-            f"Kafka at {bootstrap} did not answer within {timeout_s:.0f}s "
-            f"({error.args[0].str()}): {reach}"
-        ) from None
+    admin = _Admin(settings)
+    deadline = time.monotonic() + timeout_s
+    while True:  # in short attempts, so that refused credentials end the wait early
+        try:
+            existing = _topic_partitions(admin.client, min(_ATTEMPT_S, timeout_s))
+            break
+        except KafkaException as error:
+            admin.raise_if_refused()
+            if time.monotonic() >= deadline:
+                raise KafkaStackError(
+                    f"Kafka at {bootstrap} did not answer within {timeout_s:.0f}s "
+                    f"({error.args[0].str()}): {reach}"
+                ) from None
     missing = [topic for topic in topics if topic not in existing]
     if missing:
         raise KafkaStackError(
@@ -607,7 +652,7 @@ def status(settings: Settings) -> StackStatus:
     reachable = False
     if pid is not None or not settings.kafka_local_broker:
         try:
-            topics = _topic_partitions(_admin(settings), timeout_s=5)
+            topics = _topic_partitions(_Admin(settings).client, timeout_s=5)
             reachable = True
         except KafkaException:
             reachable = False

@@ -31,6 +31,7 @@ from typing import NamedTuple, cast
 
 from confluent_kafka import KafkaError, KafkaException, Message, Producer
 
+from ingestion.kafka_stack import REFUSALS, refused_message
 from orchestration.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -200,6 +201,9 @@ class IngestProducer:
 
     def __init__(self, settings: Settings, extra_config: dict[str, object] | None = None) -> None:
         self.timeout_s = settings.api_produce_timeout_s
+        self._settings = settings
+        self._refusal: str | None = None
+        """The last refusal of our credentials or TLS, until Kafka answers again."""
         self._config: dict[str, object] = {
             **settings.kafka_client_config(),
             "client.id": "pinlake-api",
@@ -222,6 +226,8 @@ class IngestProducer:
         return Producer({**self._config, "error_cb": self._on_error})
 
     def _on_error(self, error: KafkaError) -> None:
+        if error.code() in REFUSALS:
+            self._refusal = error.str()
         if error.fatal():
             log.error("Kafka producer hit a fatal error, it will be rebuilt: %s", error)
             self._fatal = error
@@ -357,9 +363,9 @@ class IngestProducer:
     def _check(self, deliveries: list[Delivery]) -> list[Delivery]:
         for delivery in deliveries:
             if delivery.error is not None and delivery.error.code() in _UNAVAILABLE_CODES:
-                raise BrokerUnavailable(
-                    f"Kafka did not acknowledge the records: {delivery.error.str()}"
-                )
+                unacknowledged = f"Kafka did not acknowledge the records: {delivery.error.str()}"
+                raise BrokerUnavailable(self._reason(unacknowledged))
+        self._refusal = None  # the broker answered
         return deliveries
 
     def produce_batch(self, records: Sequence[OutgoingRecord]) -> list[Delivery]:
@@ -438,10 +444,20 @@ class IngestProducer:
 
     def ping(self, timeout_s: float) -> list[str]:
         """The cluster's topic names; :class:`BrokerUnavailable` if it does not answer in time."""
+        producer = self._current()
         try:
-            metadata = self._current().list_topics(timeout=timeout_s)
+            metadata = producer.list_topics(timeout=timeout_s)
         except KafkaException as error:
-            raise BrokerUnavailable(f"Kafka did not answer within {timeout_s:.1f}s") from error
+            producer.poll(0)  # serves the error callbacks: a refusal says why
+            no_answer = f"Kafka did not answer within {timeout_s:.1f}s"
+            raise BrokerUnavailable(self._reason(no_answer)) from error
         if not metadata.brokers:
             raise BrokerUnavailable("Kafka answered without any broker")
+        self._refusal = None
         return sorted(metadata.topics)
+
+    def _reason(self, failure: str) -> str:
+        """What failed, or why: Kafka refuses the producer's credentials or TLS."""
+        if self._refusal is None:
+            return failure
+        return refused_message(self._settings, self._refusal)

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 from ports import free_tcp_port
+from processes import stop
 from pyhive import hive
 
 from ingestion.kafka_stack import port_open
@@ -76,11 +77,7 @@ def thrift_port(tmp_path: Path) -> Iterator[int]:
             time.sleep(1)
         yield port
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop(server)
         log.close()
 
 

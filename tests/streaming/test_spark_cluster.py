@@ -23,6 +23,7 @@ from typing import Any
 
 import pytest
 from ports import free_tcp_port
+from processes import stop
 
 from orchestration import jvm
 from orchestration.settings import REPO_ROOT, Settings
@@ -91,12 +92,7 @@ def cluster(tmp_path: Path) -> Iterator[Cluster]:
         yield Cluster(master_url=url, work_dir=tmp_path / "work")
     finally:
         for process in reversed(processes):
-            process.terminate()
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop(process)
 
 
 def pin(ind: int) -> bytes:
