@@ -64,6 +64,8 @@ log = logging.getLogger("streaming.job")
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 _GRACE_S = 60.0
 """Longest wait for a batch in flight to finish after a stop signal."""
+_KAFKA_CHECK_S = 2.0
+"""How long a stalled job gives Kafka to answer before it warns that Kafka is gone."""
 
 
 CONTINUOUS = "pinlake stream"
@@ -113,9 +115,23 @@ def _stream_lock(settings: Settings, command: str) -> TextIO:
 
 
 def _session(settings: Settings) -> SparkSession:
+    """The job's Spark session, its JVM started with SIGTERM ignored.
+
+    PySpark starts the JVM with SIGINT ignored, so Ctrl-C (sent to the whole process
+    group) reaches only this process. SIGTERM gets the same treatment: systemd and
+    ``kill -- -PGID`` send it to every process of the job, and a JVM that took it would
+    stop its SparkContext under the batch in flight. The JVM exits with this process.
+    A SIGTERM that arrives during the few seconds the JVM starts is lost.
+    """
     from streaming.spark import build_session
 
-    return build_session(settings, catalog=False)
+    if threading.current_thread() is not threading.main_thread():
+        return build_session(settings, catalog=False)  # signals belong to the main thread
+    previous = signal.signal(signal.SIGTERM, signal.SIG_IGN)  # inherited by the JVM
+    try:
+        return build_session(settings, catalog=False)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _result(
@@ -301,7 +317,8 @@ def _run_continuous_locked(
                 if not query.isActive:
                     failure = query.exception() or RuntimeError(f"{query.name} stopped")
             if every_s > 0 and time.monotonic() >= next_report:
-                progress.report()
+                if progress.report():
+                    warn_if_kafka_gone(settings)
                 next_report = time.monotonic() + every_s
             stop.wait(0.5)
     finally:
@@ -311,6 +328,22 @@ def _run_continuous_locked(
     if failure is not None:
         raise failure
     return _result(bronze_queries, writers)
+
+
+def warn_if_kafka_gone(settings: Settings) -> None:
+    """One warning when a query that ended no batch lately waits for a Kafka that is gone.
+
+    Kafka's own clients warn about every refused connection, a few times a second (the
+    job's log configuration keeps those out); this says it once per progress report.
+    """
+    from ingestion.kafka_stack import KafkaStackError, require_topics
+    from streaming.kafka_to_bronze import STREAM_KINDS
+
+    topics = [settings.topic(kind) for kind in STREAM_KINDS]
+    try:
+        require_topics(settings, topics, timeout_s=_KAFKA_CHECK_S)
+    except KafkaStackError as gone:
+        log.warning("%s; the job waits and carries on where it stopped once Kafka is back", gone)
 
 
 def run(settings: Settings, *, available_now: bool = False, realtime: bool = True) -> StreamResult:

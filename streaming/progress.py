@@ -60,10 +60,14 @@ class ProgressLog:
         # Spark's report timestamps (ISO 8601, UTC) sort as text.
         self._reported_until = {kind: "" for kind in queries}
 
-    def report(self) -> None:
+    def report(self) -> list[str]:
+        """Log a line per query; returns the kinds whose query ended no micro-batch since
+        the last report, not even an empty one (Spark reports an idle query every 10 s):
+        such a query is inside one batch, e.g. waiting for Kafka to answer."""
         now = time.monotonic()
         seconds = max(now - self._since, 1e-3)
         self._since = now
+        quiet: list[str] = []
         for kind, query in self._queries.items():
             reports = [
                 report
@@ -72,4 +76,7 @@ class ProgressLog:
             ]
             if reports:
                 self._reported_until[kind] = reports[-1].timestamp
+            else:
+                quiet.append(kind)
             log.info(progress_line(kind, reports, seconds))
+        return quiet
