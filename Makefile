@@ -27,7 +27,8 @@ demo: setup
 # One pytest process per test folder (each its own Spark JVM), in two lanes side by side;
 # tests/run_groups.py says which folders share a lane, and adds the reports up.
 # `make test` leaves out the slowest end-to-end tests (marker `slowest`: the streamed day
-# against a batch load, the Airflow DAG's day; about 15 minutes more, side by side);
+# against a batch load, the Airflow DAG's day, the streaming job submitted to a
+# standalone Spark cluster; about 10-15 minutes more, side by side);
 # `make test-slowest` runs them, and CI (.ci/run) runs both.
 PYTEST_ARGS ?=
 

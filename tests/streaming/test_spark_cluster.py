@@ -29,7 +29,9 @@ from orchestration import jvm
 from orchestration.settings import REPO_ROOT, Settings
 from streaming.realtime import TABLES
 
-pytestmark = [pytest.mark.spark, pytest.mark.kafka, pytest.mark.slow]
+# Four JVMs (master, worker, executor, driver) on two cores: with the slowest tests,
+# `make test-slowest` (CI runs it too), so `make test` stays well inside its budget.
+pytestmark = [pytest.mark.spark, pytest.mark.kafka, pytest.mark.slow, pytest.mark.slowest]
 
 BIN_DIR = Path(sys.executable).parent
 START_TIMEOUT_S = 120.0
