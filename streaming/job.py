@@ -216,21 +216,32 @@ def _stop_on_signals(stop: threading.Event) -> Iterator[None]:
 def stop_after_batch(queries: Sequence[StreamingQuery], grace_s: float = _GRACE_S) -> None:
     """Stop each query between two of its batches, so the one in flight completes its writes.
 
-    Structured Streaming has no "stop after this batch" call; stopping a query the moment
-    no trigger of it is active comes close. The queries are watched together, under one
-    deadline, so a job of several queries stops as fast as one. If a trigger starts in
-    the instant before ``stop()``, or the deadline passes, that batch is interrupted
-    and replayed on the next start: still written exactly once.
+    Structured Streaming has no "stop after this batch" call. A query is stopped the
+    moment no trigger of it is active, or as soon as it reports progress again: the
+    batch in flight at the call has then committed. Under steady load a query behind
+    its trigger interval starts the next batch at once, so waiting for a gap could
+    take until the deadline; that next batch, just begun, is interrupted and replayed
+    on the next start, still written exactly once (as is any batch the deadline cuts
+    short). The queries are watched together, so a job of several stops as fast as one.
     """
     deadline = time.monotonic() + grace_s
+    in_flight = {id(query): _last_trigger(query) for query in queries}
     running = list(queries)
     while running and time.monotonic() < deadline:
-        for query in [q for q in running if not (q.isActive and q.status["isTriggerActive"])]:
-            query.stop()
-            running.remove(query)
+        for query in list(running):
+            idle = not (query.isActive and query.status["isTriggerActive"])
+            if idle or _last_trigger(query) != in_flight[id(query)]:
+                query.stop()
+                running.remove(query)
         time.sleep(0.02)
     for query in running:
         query.stop()
+
+
+def _last_trigger(query: StreamingQuery) -> tuple[int, str] | None:
+    """The batch id and start time of the query's last finished trigger, if any."""
+    progress = query.lastProgress
+    return None if progress is None else (progress.batchId, progress.timestamp)
 
 
 def compact_bronze_every(spark: SparkSession, settings: Settings, done: threading.Event) -> None:
