@@ -347,12 +347,10 @@ def warn_if_kafka_gone(settings: Settings) -> None:
     Kafka's own clients warn about every refused connection, a few times a second (the
     job's log configuration keeps those out); this says it once per progress report.
     """
-    from ingestion.kafka_stack import KafkaStackError, require_topics
-    from streaming.kafka_to_bronze import STREAM_KINDS
+    from ingestion.kafka_stack import KafkaStackError, require_topics, wanted_topics
 
-    topics = [settings.topic(kind) for kind in STREAM_KINDS]
     try:
-        require_topics(settings, topics, timeout_s=_KAFKA_CHECK_S)
+        require_topics(settings, wanted_topics(settings), timeout_s=_KAFKA_CHECK_S)
     except KafkaStackError as gone:
         log.warning("%s; the job waits and carries on where it stopped once Kafka is back", gone)
 

@@ -272,7 +272,7 @@ def bronze_stream_writers(
     Kafka is asked first whether it answers and has the topics, so a broker that is down
     is one clear error instead of minutes of Spark's retries.
     """
-    kafka_stack.require_topics(settings, [settings.topic(kind) for kind in STREAM_KINDS])
+    kafka_stack.require_topics(settings, kafka_stack.wanted_topics(settings))
     bronze.ensure_bronze_tables(spark, settings)
     _refuse_old_checkpoint(settings)
     writers = {}

@@ -19,10 +19,11 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from ingestion.api import kafka_rest, kinesis
 from ingestion.api.errors import BROKER_UNAVAILABLE, ApiError, handle_api_error
-from ingestion.api.intake import DEADLETTER_KIND, Intake
+from ingestion.api.intake import Intake
 from ingestion.api.metrics import ApiMetrics, RequestMetricsMiddleware
+from ingestion.kafka_stack import wanted_topics
 from ingestion.producer import BrokerUnavailable, IngestProducer
-from orchestration.settings import RECORD_KINDS, Settings, get_settings
+from orchestration.settings import Settings, get_settings
 
 _READY_TIMEOUT_S = 2.0
 
@@ -78,7 +79,7 @@ def create_app(settings: Settings | None = None, producer: IngestProducer | None
     app.add_exception_handler(BrokerUnavailable, _broker_unavailable)
     app.include_router(kafka_rest.router)
     app.include_router(kinesis.router)
-    wanted = [settings.topic(kind) for kind in (*RECORD_KINDS, DEADLETTER_KIND)]
+    wanted = wanted_topics(settings)
 
     @app.get("/healthz", tags=["operations"], summary="The process is up")
     async def healthz() -> dict[str, str | int]:
