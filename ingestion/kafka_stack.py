@@ -98,6 +98,8 @@ class StackStatus:
     reachable: bool
     topics: dict[str, int] = field(default_factory=dict)
     data_dir: Path | None = None
+    problem: str | None = None
+    """Why a broker that should answer did not (refused credentials, no answer)."""
 
 
 def wanted_topics(settings: Settings) -> list[str]:
@@ -645,17 +647,26 @@ def down(settings: Settings, timeout_s: float = 30.0) -> bool:
     return True
 
 
+_STATUS_TIMEOUT_S = 5.0
+
+
 def status(settings: Settings) -> StackStatus:
     """Whether the broker runs and answers, and the partition count of each topic."""
     pid = running_pid(settings) if settings.kafka_local_broker else None
     topics: dict[str, int] = {}
     reachable = False
+    problem = None
     if pid is not None or not settings.kafka_local_broker:
+        admin = _Admin(settings)
         try:
-            topics = _topic_partitions(_Admin(settings).client, timeout_s=5)
+            topics = _topic_partitions(admin.client, timeout_s=_STATUS_TIMEOUT_S)
             reachable = True
         except KafkaException:
-            reachable = False
+            problem = f"no answer within {_STATUS_TIMEOUT_S:.0f}s"
+            try:
+                admin.raise_if_refused()
+            except KafkaStackError as refused:
+                problem = str(refused)
     return StackStatus(
         bootstrap=settings.kafka_bootstrap,
         local=settings.kafka_local_broker,
@@ -664,4 +675,5 @@ def status(settings: Settings) -> StackStatus:
         reachable=reachable,
         topics=dict(sorted(topics.items())),
         data_dir=settings.kafka_data_dir if settings.kafka_local_broker else None,
+        problem=problem,
     )

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from orchestration.jvm import JvmArtifactsMissing
@@ -34,7 +35,7 @@ def _settings(ctx: typer.Context) -> Settings:
 
 
 def _fail(error: Exception) -> typer.Exit:
-    errors.print(f"[red]error:[/red] {error}", highlight=False)
+    errors.print(f"[red]error:[/red] {escape(str(error))}", highlight=False)
     return typer.Exit(1)
 
 
@@ -47,6 +48,8 @@ def _print_status(state: StackStatus) -> None:
         where = "local broker, not running"
     reach = "[green]reachable[/green]" if state.reachable else "[red]unreachable[/red]"
     console.print(f"Kafka {state.bootstrap}: {where}, {reach}", highlight=False)
+    if state.problem is not None:
+        console.print(f"[red]{escape(state.problem)}[/red]", highlight=False)
     if state.data_dir is not None:
         console.print(f"data: {state.data_dir}", highlight=False)
     if state.topics:

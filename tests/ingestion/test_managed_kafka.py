@@ -17,8 +17,10 @@ import pytest
 from conftest import ServedApi, TopicTail
 from pydantic import SecretStr
 from sasl_kafka import sasl_broker
+from typer.testing import CliRunner
 
 from ingestion import kafka_stack
+from orchestration import stack_cli
 from orchestration.settings import Settings
 
 pytestmark = pytest.mark.kafka
@@ -75,6 +77,11 @@ def test_wrong_password_is_named_at_once_not_waited_out(wrong_password: Settings
     with pytest.raises(kafka_stack.KafkaStackError, match=REFUSED):
         kafka_stack.up(wrong_password.model_copy(update={"kafka_start_timeout_s": 60}))
     assert time.monotonic() - started < 20
+
+    status = CliRunner().invoke(stack_cli.stack_app, ["status"], obj=wrong_password)
+    assert status.exit_code == 1
+    assert "managed cluster, unreachable" in status.output
+    assert REFUSED in " ".join(status.output.split())  # the console wraps long lines
 
 
 def test_api_says_kafka_refuses_its_credentials(
