@@ -28,7 +28,8 @@ demo: setup
 # tests/run_groups.py says which folders share a lane, and adds the reports up.
 # `make test` leaves out the slowest end-to-end tests (marker `slowest`: the streamed day
 # against a batch load, the Airflow DAG's day, the streaming job submitted to a
-# standalone Spark cluster; about 10-15 minutes more, side by side);
+# standalone Spark cluster, the continuous job killed and restarted, incremental dbt
+# builds against a full refresh, a plain `dbt build` from a shell);
 # `make test-slowest` runs them, and CI (.ci/run) runs both.
 PYTEST_ARGS ?=
 

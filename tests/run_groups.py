@@ -23,15 +23,15 @@ from pathlib import Path
 from summarize import main as summarize
 
 LANES: tuple[tuple[str, ...], ...] = (
-    ("tests/dbt", "tests/docs", "tests/orchestration"),
-    ("tests/streaming", "tests/ingestion", "tests/end_to_end"),
+    ("tests/streaming", "tests/docs", "tests/end_to_end"),
+    ("tests/ingestion", "tests/dbt", "tests/orchestration"),
 )
-"""Longest folders first; the two lanes take about as long as each other. The `slowest`
-tests are split between the lanes (the Airflow DAG's day in tests/orchestration; the
-Spark cluster in tests/streaming and the streamed day in tests/end_to_end), so
-`make test-slowest` runs them side by side. Only the DAG's day runs dbt in the checkout
-(its ``target/``); every other dbt run has target and log folders of its own, so any two
-folders can run side by side."""
+"""Longest folders first; the two lanes take about as long as each other, under `make
+test` (streaming and docs beside ingestion, dbt and orchestration) and under `make
+test-slowest` (the Spark cluster, the killed job and the streamed day beside the
+incremental builds, the plain `dbt build` and the Airflow DAG's day). Only the DAG's day
+runs dbt in the checkout (its ``target/``); every other dbt run has target and log
+folders of its own, so any two folders can run side by side."""
 
 NO_TESTS_COLLECTED = 5
 """pytest's exit code when a marker filter leaves a folder with nothing to run."""

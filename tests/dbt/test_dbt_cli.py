@@ -20,7 +20,7 @@ import pytest
 
 from orchestration.settings import REPO_ROOT
 
-pytestmark = [pytest.mark.spark, pytest.mark.slow]
+pytestmark = [pytest.mark.spark, pytest.mark.slow, pytest.mark.slowest]
 
 BIN_DIR = Path(sys.executable).parent
 BUILD = ("build", "--select", "+dim_users", "--indirect-selection", "cautious")

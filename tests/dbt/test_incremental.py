@@ -29,7 +29,7 @@ from bronze_fixture import arrivals
 from orchestration.settings import REPO_ROOT, Settings
 from streaming import bronze
 
-pytestmark = [pytest.mark.spark, pytest.mark.slow]
+pytestmark = [pytest.mark.spark, pytest.mark.slow, pytest.mark.slowest]
 
 BUILT_SCHEMAS = ("staging", "intermediate", "marts")
 INCREMENTAL = (

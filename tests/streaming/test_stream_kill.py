@@ -25,7 +25,7 @@ from orchestration.settings import REPO_ROOT, Settings
 from streaming import job
 from streaming.kafka_to_bronze import checkpoint_location
 
-pytestmark = [pytest.mark.spark, pytest.mark.kafka, pytest.mark.slow]
+pytestmark = [pytest.mark.spark, pytest.mark.kafka, pytest.mark.slow, pytest.mark.slowest]
 
 START_TIMEOUT_S = 240.0
 
