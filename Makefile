@@ -29,7 +29,7 @@ demo: setup
 # `make test` leaves out the slowest end-to-end tests (marker `slowest`: the streamed day
 # against a batch load, the Airflow DAG's day, the streaming job submitted to a
 # standalone Spark cluster, the continuous job killed and restarted, incremental dbt
-# builds against a full refresh, a plain `dbt build` from a shell);
+# builds against a full refresh, a plain `dbt build` from a shell, the `thrift` target);
 # `make test-slowest` runs them, and CI (.ci/run) runs both.
 PYTEST_ARGS ?=
 

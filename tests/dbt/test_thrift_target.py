@@ -30,7 +30,7 @@ from orchestration import jvm
 from orchestration.settings import REPO_ROOT, Settings
 from streaming.spark import spark_conf
 
-pytestmark = [pytest.mark.spark, pytest.mark.slow]
+pytestmark = [pytest.mark.spark, pytest.mark.slow, pytest.mark.slowest]
 
 BIN_DIR = Path(sys.executable).parent
 STAGING = ("+stg_pinterest__pins", "+stg_pinterest__geolocations", "+stg_pinterest__users")
