@@ -29,10 +29,9 @@ LANES: tuple[tuple[str, ...], ...] = (
 """Longest folders first; the two lanes take about as long as each other, under `make
 test` (streaming and docs beside ingestion, dbt and orchestration) and under `make
 test-slowest` (the Spark cluster, the killed job and the streamed day beside the
-incremental builds, the plain `dbt build`, the Thrift Server and the Airflow DAG's
-day). Only the DAG's day
-runs dbt in the checkout (its ``target/``); every other dbt run has target and log
-folders of its own, so any two folders can run side by side."""
+incremental builds, the plain `dbt build`, the Thrift Server and the Airflow DAG's day).
+Only the DAG's day runs dbt in the checkout (its ``target/``); every other dbt run has
+target and log folders of its own, so any two folders can run side by side."""
 
 NO_TESTS_COLLECTED = 5
 """pytest's exit code when a marker filter leaves a folder with nothing to run."""
