@@ -225,16 +225,15 @@ def stop_after_batch(queries: Sequence[StreamingQuery], grace_s: float = _GRACE_
     short). The queries are watched together, so a job of several stops as fast as one.
     """
     deadline = time.monotonic() + grace_s
-    in_flight = {id(query): _last_trigger(query) for query in queries}
-    running = list(queries)
+    running = [(query, _last_trigger(query)) for query in queries]
     while running and time.monotonic() < deadline:
-        for query in list(running):
+        for query, in_flight in list(running):
             idle = not (query.isActive and query.status["isTriggerActive"])
-            if idle or _last_trigger(query) != in_flight[id(query)]:
+            if idle or _last_trigger(query) != in_flight:
                 query.stop()
-                running.remove(query)
+                running.remove((query, in_flight))
         time.sleep(0.02)
-    for query in running:
+    for query, _ in running:
         query.stop()
 
 

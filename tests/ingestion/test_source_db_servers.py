@@ -168,8 +168,8 @@ def test_same_seed_gives_the_same_rows_as_on_sqlite(server_url: str, tmp_path: P
 def test_load_extracts_everything_then_only_the_new_rows(
     spark: Any, lakehouse_settings: Settings, server_url: str, tmp_path: Path
 ) -> None:
-    """The extract runs in this process's Spark session (a ``pinlake load`` would start a
-    JVM of its own for each of the four loads): the same function, on a home of its own."""
+    """The extract runs in this process's Spark session, where each ``pinlake load`` would
+    start a JVM of its own: the same function, on a home of its own."""
     settings = lakehouse_settings.model_copy(update={"home": tmp_path, "source_url": server_url})
     environment = {**os.environ, "PINLAKE_HOME": str(tmp_path), "PINLAKE_SOURCE_URL": server_url}
 

@@ -14,20 +14,13 @@ from typing import Any
 import pytest
 
 from streaming import job
+from streaming.kafka_to_bronze import pending_batch
 
 pytestmark = pytest.mark.spark
 
 BATCH_S = 2.0
 """Each batch takes this long, 20 times the trigger interval."""
 GRACE_S = 300.0
-
-
-def planned_not_committed(checkpoint: Path) -> set[int]:
-    def ids(folder: str) -> set[int]:
-        path = checkpoint / folder
-        return {int(p.name) for p in path.glob("*") if p.name.isdigit()} if path.exists() else set()
-
-    return ids("offsets") - ids("commits")
 
 
 def test_stop_under_steady_load_ends_after_the_batch_in_flight(
@@ -49,10 +42,11 @@ def test_stop_under_steady_load_ends_after_the_batch_in_flight(
     )
     try:
         deadline = time.monotonic() + 120
-        while not (query.lastProgress and planned_not_committed(checkpoint)):
+        in_flight = None
+        while in_flight is None:
             assert time.monotonic() < deadline, "the query ran no batch"
             time.sleep(0.05)
-        in_flight = max(planned_not_committed(checkpoint))
+            in_flight = pending_batch(checkpoint) if query.lastProgress else None
 
         started = time.monotonic()
         job.stop_after_batch([query], grace_s=GRACE_S)
