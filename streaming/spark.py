@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shlex
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -87,8 +88,9 @@ def spark_conf(settings: Settings, *, catalog: bool) -> dict[str, str]:
         "spark.databricks.delta.schema.autoMerge.enabled": "false",
         # The stream's summary counts records over each query's recent progress.
         "spark.sql.streaming.numRecentProgressUpdates": "1000",
-        "spark.driver.extraJavaOptions": (
-            f"-Dderby.system.home={settings.home} -Dlog4j2.configurationFile={LOG4J_CONFIG}"
+        # Spark splits these options the way a shell would: quoted, a path may hold spaces.
+        "spark.driver.extraJavaOptions": shlex.join(
+            [f"-Dderby.system.home={settings.home}", f"-Dlog4j2.configurationFile={LOG4J_CONFIG}"]
         ),
     }
     if settings.spark_pinned_jars:

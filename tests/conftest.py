@@ -217,9 +217,10 @@ def lakehouse_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Set
 
     ``PINLAKE_HOME`` is exported too (before any Spark session starts), so the dbt
     profile, which reads it with ``env_var``, points at the same warehouse and metastore
-    as the session the tests start.
+    as the session the tests start. The folder's name holds a space, as a user's home may,
+    so every Spark test also checks that paths reach the JVM intact.
     """
-    home = tmp_path_factory.mktemp("lakehouse")
+    home = tmp_path_factory.mktemp("lake house")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("PINLAKE_HOME", str(home))
         patch.setenv("PINLAKE_DBT_TARGET", "local")
