@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from ingestion.kafka_stack import KafkaStackError
 from orchestration import dbt_runner
 from orchestration.settings import Settings
 from streaming.spark import catalog_session
@@ -58,7 +59,11 @@ def run_daily(
         if catch_up:
             on_step("catch-up")
             started = time.perf_counter()
-            caught_up = run_available_now(settings, spark=spark)
+            try:
+                caught_up = run_available_now(settings, spark=spark)
+            except KafkaStackError as error:
+                hint = "a lakehouse fed only by `pinlake load` runs `pinlake daily --no-catch-up`"
+                raise KafkaStackError(f"{error}; {hint}") from error
             summary.records_landed = caught_up.records_seen
             if caught_up.kept_current_by is not None:
                 holder = caught_up.kept_current_by
