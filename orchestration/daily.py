@@ -50,20 +50,22 @@ def run_daily(
     on_step: Callable[[str], None] = lambda _: None,
 ) -> DailySummary:
     """Run the daily steps; the summary says what happened and where it stopped."""
-    from streaming.job import run_available_now
+    from streaming.job import CATCH_UP, preflight, run_available_now
 
     summary = DailySummary()
+    if catch_up:
+        on_step("catch-up")
+        try:
+            preflight(settings, CATCH_UP)  # before the Spark session's ~10 s start
+        except KafkaStackError as error:
+            hint = "a lakehouse fed only by `pinlake load` runs `pinlake daily --no-catch-up`"
+            raise KafkaStackError(f"{error}; {hint}") from error
     with catalog_session(settings, "pinlake daily") as spark:
         dbt_runner.export_environment(settings)
 
         if catch_up:
-            on_step("catch-up")
             started = time.perf_counter()
-            try:
-                caught_up = run_available_now(settings, spark=spark)
-            except KafkaStackError as error:
-                hint = "a lakehouse fed only by `pinlake load` runs `pinlake daily --no-catch-up`"
-                raise KafkaStackError(f"{error}; {hint}") from error
+            caught_up = run_available_now(settings, spark=spark)
             summary.records_landed = caught_up.records_seen
             if caught_up.kept_current_by is not None:
                 holder = caught_up.kept_current_by

@@ -170,9 +170,33 @@ def run_available_now(
             return StreamResult(kept_current_by=busy.holder)
         raise
     try:
+        if spark is None:
+            _require_kafka(settings)  # before the session's ~10 s start
         return _run_available_now_locked(settings, realtime, spark or _session(settings))
     finally:
         locks.release(lock)
+
+
+def preflight(settings: Settings, command: str) -> None:
+    """Refuse now what would refuse ``command`` after its Spark session took ~10 s to start.
+
+    Another streaming job holding the lock refuses it, except a catch-up while the
+    continuous job runs: that catch-up has nothing to do and reads no Kafka. Otherwise
+    Kafka must answer and have the topics.
+    """
+    try:
+        locks.release(_stream_lock(settings, command))
+    except StreamBusy as busy:
+        if command == CATCH_UP and busy.holder is not None and busy.holder.command == CONTINUOUS:
+            return
+        raise
+    _require_kafka(settings)
+
+
+def _require_kafka(settings: Settings) -> None:
+    from ingestion.kafka_stack import require_topics, wanted_topics
+
+    require_topics(settings, wanted_topics(settings))
 
 
 def _run_available_now_locked(
@@ -361,6 +385,7 @@ def run(settings: Settings, *, available_now: bool = False, realtime: bool = Tru
     # The session first: creating a SparkContext installs PySpark's own SIGINT handler
     # (cancel every job, raise KeyboardInterrupt), which would replace ours, and Ctrl-C
     # would kill the batch in flight instead of letting it finish.
+    preflight(settings, CONTINUOUS)
     spark = _session(settings)
     stop = threading.Event()
     with _stop_on_signals(stop):

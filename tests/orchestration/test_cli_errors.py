@@ -29,6 +29,10 @@ def pinlake(home: Path, *args: str, **env: str) -> subprocess.CompletedProcess[s
     )
 
 
+SPARK_STARTED = 'Setting default log level to "WARN"'
+"""What a Spark session prints to stderr as its JVM starts (~10 s on this machine)."""
+
+
 def error_of(done: subprocess.CompletedProcess[str]) -> str:
     """The command's `error:` message (it may span lines), after checking the exit."""
     assert done.returncode == 1, done.stdout + done.stderr
@@ -38,7 +42,7 @@ def error_of(done: subprocess.CompletedProcess[str]) -> str:
     return done.stderr[done.stderr.index("error: ") :].strip()
 
 
-@pytest.mark.parametrize("command", [["stream", "--available-now"], ["daily"]])
+@pytest.mark.parametrize("command", [["stream"], ["stream", "--available-now"], ["daily"]])
 def test_reading_kafka_while_no_broker_listens(
     fresh_kafka_settings: Settings, command: list[str]
 ) -> None:
@@ -54,6 +58,7 @@ def test_reading_kafka_while_no_broker_listens(
         "start the local broker with `pinlake stack up`" + (hint if command == ["daily"] else "")
     )
     assert seconds < 90, f"took {seconds:.0f} s: the broker was not asked before Spark's retries"
+    assert SPARK_STARTED not in done.stderr, "a Spark session started before the broker was asked"
 
 
 def test_load_from_a_source_database_without_tables(tmp_path: Path) -> None:
@@ -105,6 +110,7 @@ def test_a_second_streaming_job_is_refused_and_a_catch_up_steps_aside(tmp_path: 
     assert error_of(second).startswith(
         f"error: another streaming job writes to {tmp_path / 'checkpoints'}: {holder}"
     )
+    assert SPARK_STARTED not in second.stderr, "refused only after its Spark session started"
     assert catch_up.returncode == 0, catch_up.stderr
     assert f"nothing to catch up: {holder}" in catch_up.stdout + catch_up.stderr
     assert "keeps bronze current" in catch_up.stdout + catch_up.stderr
