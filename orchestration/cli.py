@@ -14,7 +14,7 @@ import typer
 from rich.console import Console
 
 from orchestration.jvm import JvmArtifactsMissing
-from orchestration.settings import get_settings
+from orchestration.settings import SettingsError, get_settings
 from orchestration.stack_cli import stack_app
 
 app = typer.Typer(
@@ -383,3 +383,12 @@ def marts(limit: int = typer.Option(20, help="Rows shown per mart (0: all).")) -
     from orchestration.query import print_marts
 
     print_marts(get_settings(), limit=limit)
+
+
+def run() -> None:
+    """The ``pinlake`` command: a setting it cannot take is one line, whichever command ran."""
+    try:
+        app()
+    except SettingsError as error:
+        console.print(f"[red]error:[/red] {error}", soft_wrap=True)
+        raise SystemExit(1) from None

@@ -1,17 +1,20 @@
 """Every pinlake setting, in one typed place.
 
 Values come from environment variables with the ``PINLAKE_`` prefix (or a ``.env``
-file); nothing else in the code reads ``os.environ``. Paths are made absolute so
-that Spark, dbt and the Kafka broker agree on them whatever their working directory.
+file); nothing else in the code reads ``os.environ``. A variable set to the empty
+string counts as unset (``PINLAKE_API_TOKEN=`` means no token, not an empty one).
+Paths are made absolute so that Spark, dbt and the Kafka broker agree on them
+whatever their working directory.
 """
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -22,7 +25,9 @@ RECORD_KINDS: tuple[str, ...] = ("pin", "geo", "user")
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="PINLAKE_", env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="PINLAKE_", env_file=".env", env_ignore_empty=True, extra="ignore"
+    )
 
     # --- where things live -------------------------------------------------------
     home: Path = Field(
@@ -180,6 +185,15 @@ class Settings(BaseSettings):
     def _absolute(cls, value: Path) -> Path:
         return value.expanduser().resolve()
 
+    @field_validator("api_token", mode="after")
+    @classmethod
+    def _fits_a_header(cls, token: SecretStr | None) -> SecretStr | None:
+        # Clients send it in an HTTP header, which cannot carry spaces, control
+        # characters or non-ASCII: such a token would lock every client out.
+        if token is not None and not re.fullmatch(r"[!-~]+", token.get_secret_value()):
+            raise ValueError("a bearer token is visible ASCII characters only, no spaces")
+        return token
+
     # --- derived paths -----------------------------------------------------------
     @property
     def resolved_source_url(self) -> str:
@@ -271,7 +285,25 @@ def described(settings: Settings) -> list[SettingRow]:
     ]
 
 
+class SettingsError(ValueError):
+    """A ``PINLAKE_*`` variable (or ``.env`` line) whose value the settings cannot take."""
+
+    def __init__(self, invalid: ValidationError) -> None:
+        problems = []
+        for error in invalid.errors():
+            name = str(error["loc"][0]) if error["loc"] else ""
+            field = Settings.model_fields.get(name)
+            secret = field is not None and field.annotation in (SecretStr, SecretStr | None)
+            given = "" if secret or "input" not in error else f"={error['input']!r}"
+            reason = error["msg"].removeprefix("Value error, ")
+            problems.append(f"PINLAKE_{name.upper()}{given}: {reason}")
+        super().__init__("invalid setting: " + "; ".join(problems))
+
+
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     """The settings of this process, read once from the environment."""
-    return Settings()
+    try:
+        return Settings()
+    except ValidationError as invalid:
+        raise SettingsError(invalid) from None

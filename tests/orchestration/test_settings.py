@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -36,6 +39,51 @@ def test_environment_overrides(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) 
     assert config["security.protocol"] == "SASL_SSL"
     assert config["sasl.password"] == "secret"
     assert "secret" not in repr(settings)
+
+
+def test_an_empty_variable_counts_as_unset(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """`PINLAKE_API_TOKEN=` (a blanked line in `.env`, say) switches auth off: read as an
+    empty token, it made every produce call 401, and the emulator's empty bearer header
+    could not even be sent."""
+    monkeypatch.chdir(tmp_path)
+    for variable in ("HOME", "API_TOKEN", "KAFKA_SSL_CA_LOCATION", "KAFKA_PARTITIONS"):
+        monkeypatch.setenv(f"PINLAKE_{variable}", "")
+    settings = Settings()
+    assert settings.api_token is None
+    assert settings.kafka_ssl_ca_location is None  # not Path(""), the working directory
+    assert settings.home == tmp_path / "lakehouse"
+    assert settings.kafka_partitions == 3
+
+
+@pytest.mark.parametrize("token", ["two words", "tab\there", "line\nbreak", "caf\u00e9"])
+def test_a_token_no_http_header_can_carry_is_refused(
+    monkeypatch: pytest.MonkeyPatch, token: str
+) -> None:
+    monkeypatch.setenv("PINLAKE_API_TOKEN", token)
+    with pytest.raises(ValueError, match="a bearer token is visible ASCII characters only"):
+        Settings()
+
+
+def test_a_mistaken_setting_is_one_line_naming_its_variable(tmp_path: Path) -> None:
+    """Any command, the real executable: before, a 65-line traceback ended in pydantic's
+    error for the field `spark_shuffle_partitions`; a secret's value is never echoed."""
+    pinlake = Path(sys.executable).parent / "pinlake"
+    environment = {
+        **os.environ,
+        "PINLAKE_HOME": str(tmp_path),
+        "PINLAKE_SPARK_SHUFFLE_PARTITIONS": "a few",
+        "PINLAKE_API_TOKEN": "not secret enough",
+    }
+    for command in (["stack", "status"], ["settings"], ["sql", "select 1"]):
+        done = subprocess.run(
+            [str(pinlake), *command], env=environment, capture_output=True, text=True, timeout=60
+        )
+        assert done.returncode == 1, done.stdout + done.stderr
+        assert done.stderr.strip().splitlines() == [
+            "error: invalid setting: PINLAKE_SPARK_SHUFFLE_PARTITIONS='a few': Input should be "
+            "a valid integer, unable to parse string as an integer; PINLAKE_API_TOKEN: a bearer "
+            "token is visible ASCII characters only, no spaces"
+        ]
 
 
 def test_relative_home_is_made_absolute(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
