@@ -33,7 +33,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 
 metadata = MetaData()
 
@@ -92,16 +92,40 @@ def key_column(kind: str) -> Column[int]:
     return table.c["index"] if kind == "pin" else table.c["ind"]
 
 
+class SourceNotReady(RuntimeError):
+    """The source database cannot be reached or lacks the pipeline's tables; says what to do."""
+
+
+_URL_FORMS = (
+    "sqlite:///<file>, mysql+pymysql://<user>:<password>@<host>/<db> (extra `mysql`) or "
+    "postgresql+psycopg://<user>:<password>@<host>/<db> (extra `postgres`)"
+)
+
+
 def make_engine(url: str) -> Engine:
     """An engine for the source DB; SQLite files get WAL so readers never block the generator.
 
     The parent folder of a SQLite file is created, so a fresh ``PINLAKE_HOME`` just works.
+    A URL SQLAlchemy cannot read, or whose driver is not installed, is :class:`SourceNotReady`.
     """
-    parsed = make_url(url)
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        # not echoed: a mistyped URL may still hold a password
+        raise SourceNotReady(
+            f"the source database URL (PINLAKE_SOURCE_URL or --source-url) is not a "
+            f"SQLAlchemy URL; pinlake reads {_URL_FORMS}"
+        ) from None
     is_sqlite = parsed.get_backend_name() == "sqlite"
     if is_sqlite and parsed.database and parsed.database != ":memory:":
         Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, pool_pre_ping=not is_sqlite)
+    try:
+        engine = create_engine(parsed, pool_pre_ping=not is_sqlite)
+    except (NoSuchModuleError, ImportError) as error:
+        raise SourceNotReady(
+            f"no installed driver for {parsed.render_as_string(hide_password=True)} "
+            f"({type(error).__name__}: {error}); pinlake reads {_URL_FORMS}"
+        ) from None
     if is_sqlite:
 
         @event.listens_for(engine, "connect")
@@ -112,10 +136,6 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
     return engine
-
-
-class SourceNotReady(RuntimeError):
-    """The source database cannot be reached or lacks the pipeline's tables; says what to do."""
 
 
 def shown_url(engine: Engine) -> str:

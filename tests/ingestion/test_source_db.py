@@ -198,3 +198,24 @@ def test_generate_into_an_unreachable_server_says_so_in_one_line() -> None:
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert "cannot reach the source database postgresql+psycopg://pinner:***@" in result.output
     assert "s3cret" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("pinner:s3cret@db/pinterest", "is not a SQLAlchemy URL; pinlake reads sqlite:///<file>, "),
+        ("mysql://pinner:s3cret@db/pinterest", "no installed driver for mysql://pinner:***@db/"),
+        ("oracle+cx_oracle://pinner:s3cret@db/x", "no installed driver for oracle+cx_oracle://"),
+        ("mangodb://pinner:s3cret@db/pinterest", "no installed driver for mangodb://pinner:***@"),
+    ],
+)
+def test_a_url_without_a_driver_here_says_which_urls_work(url: str, expected: str) -> None:
+    """A typo or MySQL's default driver (mysqlclient, not installed: the extra brings
+    PyMySQL) ended in SQLAlchemy's traceback; a password is never echoed."""
+    with pytest.raises(source_db.SourceNotReady) as failure:
+        make_engine(url)
+
+    message = str(failure.value)
+    assert expected in message
+    assert "mysql+pymysql://" in message and "postgresql+psycopg://" in message
+    assert "s3cret" not in message
