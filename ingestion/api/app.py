@@ -16,9 +16,10 @@ from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ingestion.api import kafka_rest, kinesis
-from ingestion.api.errors import BROKER_UNAVAILABLE, ApiError, handle_api_error
+from ingestion.api.errors import BROKER_UNAVAILABLE, ApiError, handle_api_error, handle_no_route
 from ingestion.api.intake import Intake
 from ingestion.api.metrics import ApiMetrics, RequestMetricsMiddleware
 from ingestion.kafka_stack import wanted_topics
@@ -76,6 +77,7 @@ def create_app(settings: Settings | None = None, producer: IngestProducer | None
     app.state.settings = settings
     app.state.intake = Intake(settings, producer, metrics)
     app.add_exception_handler(ApiError, handle_api_error)
+    app.add_exception_handler(StarletteHTTPException, handle_no_route)
     app.add_exception_handler(BrokerUnavailable, _broker_unavailable)
     app.include_router(kafka_rest.router)
     app.include_router(kinesis.router)

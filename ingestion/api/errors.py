@@ -13,7 +13,9 @@ from enum import StrEnum
 from typing import Any
 
 from fastapi import Request
-from fastapi.responses import JSONResponse
+from fastapi.exception_handlers import http_exception_handler
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 KAFKA_REST_MEDIA_TYPE = "application/vnd.kafka.v2+json"
 
@@ -49,6 +51,14 @@ INVALID_RECORD = Problem(422, 42201, "InvalidArgumentException", "invalid_record
 RECORD_TOO_LARGE = Problem(422, 42202, "InvalidArgumentException", "record_too_large")
 KAFKA_REFUSED = Problem(500, 50002, "InternalFailure", "kafka_refused")
 BROKER_UNAVAILABLE = Problem(503, 50301, "ServiceUnavailableException", "broker_unavailable")
+NO_ROUTE = Problem(404, 40400, "UnknownOperationException", "no_route")
+WRONG_METHOD = Problem(405, 40500, "UnknownOperationException", "no_route")
+
+ROUTES = (
+    "POST /topics/{topic}, PUT /streams/{stream}/record, PUT /streams/{stream}/records, "
+    "GET /healthz, /readyz, /metrics and /docs"
+)
+"""What a client that took a wrong path is told the API serves."""
 
 
 @dataclass
@@ -89,6 +99,23 @@ async def handle_api_error(request: Request, error: Exception) -> JSONResponse:
     return JSONResponse(
         {**error_body(error.problem, error.message, protocol), **error.extra},
         status_code=error.status or status_for(error.problem, protocol),
+        media_type=media_type(protocol),
+        headers=error.headers,
+    )
+
+
+async def handle_no_route(request: Request, error: Exception) -> Response:
+    """A path or method no route serves, in the protocol's error format and naming the
+    routes (FastAPI's own answer is ``{"detail": "Not Found"}``)."""
+    assert isinstance(error, StarletteHTTPException)
+    problem = {404: NO_ROUTE, 405: WRONG_METHOD}.get(error.status_code)
+    if problem is None:
+        return await http_exception_handler(request, error)
+    protocol = Protocol.of(request)
+    message = f"no route {request.method} {request.url.path}: the API serves {ROUTES}"
+    return JSONResponse(
+        error_body(problem, message, protocol),
+        status_code=problem.status,
         media_type=media_type(protocol),
         headers=error.headers,
     )

@@ -505,6 +505,32 @@ def test_health_readiness_metrics_and_docs(settings: Settings, api: ServedApi) -
         assert client.get("/docs").status_code == 200
 
 
+@pytest.mark.parametrize(
+    ("method", "path", "status", "field", "value"),
+    [
+        ("POST", "/v2/topics/p.pin", 404, "error_code", 40400),
+        ("GET", "/", 404, "error_code", 40400),
+        ("GET", "/topics/p.pin", 405, "error_code", 40500),
+        ("PUT", "/streams/s-pin", 404, "__type", "UnknownOperationException"),
+        ("POST", "/streams/s-pin/records", 405, "__type", "UnknownOperationException"),
+    ],
+)
+def test_a_path_or_method_no_route_serves_is_answered_with_the_routes(
+    api: ServedApi, method: str, path: str, status: int, field: str, value: object
+) -> None:
+    """In the protocol's error format, where FastAPI's own answer was {"detail": "Not Found"}."""
+    answer = httpx.request(method, f"{api.url}{path}", json={"records": []}, timeout=10)
+    assert answer.status_code == status
+    assert answer.json() == {
+        field: value,
+        "message": f"no route {method} {path}: the API serves POST /topics/{{topic}}, "
+        "PUT /streams/{stream}/record, PUT /streams/{stream}/records, "
+        "GET /healthz, /readyz, /metrics and /docs",
+    }
+    if status == 405:
+        assert answer.headers["allow"] in {"POST", "PUT"}
+
+
 def test_readiness_reports_missing_topics(
     kafka_settings: Settings, serve_api: Callable[..., ServedApi]
 ) -> None:
