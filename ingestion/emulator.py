@@ -168,6 +168,14 @@ def _post_key(record: dict[str, Any]) -> Any:
     return record.get("ind", record.get("index"))
 
 
+def api_base(api: str) -> str:
+    """The API's base URL from ``--api``; a bare ``host:port`` means plain HTTP, as in curl."""
+    base = api if "://" in api else f"http://{api}"
+    if not base.startswith(("http://", "https://")):
+        raise EmulatorError(f"--api must be an http:// or https:// URL, not {api!r}")
+    return base.rstrip("/")
+
+
 class Sender:
     """Sends batches of one kind and turns each answer into per-record counts."""
 
@@ -181,7 +189,7 @@ class Sender:
         if settings.api_token is not None:
             headers["Authorization"] = f"Bearer {settings.api_token.get_secret_value()}"
         self.client = httpx.Client(
-            base_url=options.api.rstrip("/"),
+            base_url=api_base(options.api),
             headers=headers,
             timeout=options.request_timeout_s,
         )
@@ -256,6 +264,14 @@ class Sender:
             self.summary.errors += len(records)
             raise EmulatorError(
                 "the API refused the token (401): set PINLAKE_API_TOKEN to the server's token"
+            )
+        if response.status_code == 404:
+            # The emulator's names always map to a topic: the base URL is wrong.
+            self.summary.errors += len(records)
+            raise EmulatorError(
+                f"{self.options.api} answered 404 to {request.method} {request.url.path} "
+                f"({response.text[:300]}): --api is the ingestion API's base URL, "
+                "e.g. http://127.0.0.1:8082"
             )
         self._count(kind, response, len(records))
 

@@ -17,7 +17,14 @@ from ports import free_tcp_port
 from sqlalchemy import select
 
 from ingestion.api import create_app
-from ingestion.emulator import EmulatorOptions, PostSource, Protocol, random_indexes, run
+from ingestion.emulator import (
+    EmulatorError,
+    EmulatorOptions,
+    PostSource,
+    Protocol,
+    random_indexes,
+    run,
+)
 from ingestion.source_db import TABLES, SourceNotReady, key_column, make_engine
 from orchestration.settings import RECORD_KINDS, Settings
 
@@ -144,6 +151,41 @@ def test_an_api_that_keeps_answering_503_stops_the_run(
     assert summary.stopped is not None
     assert summary.stopped.startswith("pin: 2 attempts failed, the last with HTTP 503: ")
     assert "Kafka is unavailable" in summary.stopped
+
+
+def test_a_base_url_with_a_path_stops_the_run_at_the_first_404(
+    settings: Settings, generated_source_url: str, serve_api: Callable[..., ServedApi]
+) -> None:
+    """A path after the address (a stage such as /v2 copied from a cloud URL) made every
+    request a 404, which the summary counted as records the API rejected."""
+    source = settings.model_copy(update={"source_url": generated_source_url})
+    api = serve_api(source)
+    with pytest.raises(EmulatorError) as failure:
+        run(source, EmulatorOptions(api=f"{api.url}/v2", count=3, batch_size=3))
+    assert str(failure.value).startswith(
+        f"{api.url}/v2 answered 404 to POST /v2/topics/{source.topic('pin')} "
+        '({"error_code":40400,"message":"no route POST /v2/topics/'
+    )
+    assert str(failure.value).endswith(
+        "--api is the ingestion API's base URL, e.g. http://127.0.0.1:8082"
+    )
+
+
+def test_an_api_address_without_a_scheme_is_plain_http(
+    settings: Settings, generated_source_url: str, serve_api: Callable[..., ServedApi]
+) -> None:
+    """As curl reads it; before, `--api 127.0.0.1:8082` was retried six times and
+    reported as an API that does not answer."""
+    source = settings.model_copy(update={"source_url": generated_source_url})
+    api = serve_api(source)
+    summary = run(
+        source, EmulatorOptions(api=api.url.removeprefix("http://"), count=2, batch_size=2)
+    )
+    assert (summary.sent, summary.accepted, summary.errors, summary.retries) == (6, 6, 0, 0)
+    with pytest.raises(
+        EmulatorError, match="--api must be an http:// or https:// URL, not 'ftp://"
+    ):
+        run(source, EmulatorOptions(api=api.url.replace("http://", "ftp://"), count=1))
 
 
 def test_a_source_without_tables_is_refused_before_sending(
