@@ -18,7 +18,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from ingestion.api.app import create_app
-from ingestion.api.workers import run_workers
+from ingestion.api.workers import check_port_free, run_workers
 from orchestration.settings import Settings, get_settings
 
 
@@ -60,6 +60,7 @@ def serve(
         "loop": "uvloop",
         "http": "httptools",
     }
+    check_port_free(host, port)  # one line, before the app or any worker is built
     if workers > 1:
         run_workers(host, port, workers, options)
     else:

@@ -8,7 +8,7 @@ eight connections, one worker served every request at 100% of a core and the oth
 none. Here each worker binds its own socket with ``SO_REUSEPORT`` and the kernel spreads
 new connections across the sockets by a hash of their addresses.
 
-The parent only supervises: it checks the port is free, starts the workers, forwards
+The parent only supervises: it starts the workers, forwards
 SIGINT/SIGTERM (each worker then shuts down gracefully, finishing the requests in
 flight) and, when a worker dies on its own, stops the others and exits non-zero, so
 the service manager that runs ``pinlake api`` restarts it whole.
@@ -67,8 +67,10 @@ def _serve_one(host: str, port: int, options: dict[str, Any]) -> None:
 
 
 def run_workers(host: str, port: int, workers: int, options: dict[str, Any]) -> None:
-    """Serve with ``workers`` processes until SIGINT/SIGTERM or until one of them dies."""
-    check_port_free(host, port)
+    """Serve with ``workers`` processes until SIGINT/SIGTERM or until one of them dies.
+
+    The caller has checked the port is free (:func:`check_port_free`).
+    """
     context = multiprocessing.get_context("spawn")
     processes: list[BaseProcess] = [
         context.Process(target=_serve_one, args=(host, port, options), name=f"pinlake-api-{i}")
