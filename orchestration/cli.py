@@ -78,12 +78,14 @@ def friendly_errors(func: Callable[P, R]) -> Callable[P, R]:
         from ingestion.emulator import EmulatorError
         from ingestion.kafka_stack import KafkaStackError
         from ingestion.source_db import SourceNotReady
+        from orchestration.docs import DocsUnavailable
         from orchestration.query import QueryFailed
         from streaming.job import StreamBusy
         from streaming.kafka_to_bronze import OldCheckpoint
         from streaming.spark import MetastoreBusy
 
         known = (
+            DocsUnavailable,
             EmulatorError,
             MetastoreBusy,
             JvmArtifactsMissing,

@@ -24,8 +24,9 @@ SITE_FILES = ("index.html", "manifest.json", "catalog.json")
 """What the dbt docs single-page app loads; without any of them the page stays blank."""
 
 
-class DocsNotGenerated(RuntimeError):
-    """The target folder lacks a file of the site: run ``dbt docs generate`` first."""
+class DocsUnavailable(RuntimeError):
+    """The site cannot be served: a file of it is missing (``dbt docs generate`` first),
+    or the port is taken."""
 
 
 def generate(settings: Settings, extra_args: list[str] | None = None) -> DbtOutcome:
@@ -44,9 +45,15 @@ def make_server(site: Path, port: int, host: str = "127.0.0.1") -> ThreadingHTTP
     """A server for the generated site; port 0 lets the OS pick a free one."""
     missing = [name for name in SITE_FILES if not (site / name).is_file()]
     if missing:
-        raise DocsNotGenerated(f"{site} has no {', '.join(missing)}: run `pinlake docs` first")
+        raise DocsUnavailable(f"{site} has no {', '.join(missing)}: run `pinlake docs` first")
     handler = partial(_QuietHandler, directory=str(site))
-    return ThreadingHTTPServer((host, port), handler)
+    try:
+        return ThreadingHTTPServer((host, port), handler)
+    except OSError as error:
+        raise DocsUnavailable(
+            f"cannot serve the docs on {host}:{port}: {error.strerror}; "
+            "pick another port with --port or PINLAKE_DOCS_PORT"
+        ) from None
 
 
 def _url(server: ThreadingHTTPServer) -> str:

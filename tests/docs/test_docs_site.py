@@ -10,13 +10,16 @@ from __future__ import annotations
 import itertools
 import json
 import re
+import socket
 from pathlib import Path
 from typing import Any
 
 import pytest
 from chromium import Chromium
+from typer.testing import CliRunner
 
 from orchestration import docs
+from orchestration.cli import app
 from orchestration.settings import REPO_ROOT
 
 pytestmark = pytest.mark.spark
@@ -77,8 +80,25 @@ def test_catalog_has_every_column_with_its_type(docs_site: Path) -> None:
 
 
 def test_server_needs_a_generated_site(tmp_path: Path) -> None:
-    with pytest.raises(docs.DocsNotGenerated, match=r"catalog\.json"):
+    with pytest.raises(docs.DocsUnavailable, match=r"catalog\.json"):
         docs.make_server(tmp_path, port=0)
+
+
+def test_a_taken_port_is_one_line(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """`pinlake docs` on a port in use ended in the standard library's traceback."""
+    for name in docs.SITE_FILES:
+        (tmp_path / name).write_text("{}")
+    monkeypatch.setattr(docs, "site_dir", lambda: tmp_path)
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        result = CliRunner().invoke(app, ["docs", "--no-generate", "--port", str(port)])
+    assert result.exit_code == 1, result.output
+    assert result.output.strip() == (
+        f"error: cannot serve the docs on 127.0.0.1:{port}: Address already in use; "
+        "pick another port with --port or PINLAKE_DOCS_PORT"
+    )
 
 
 def test_lineage_and_mart_page_render_in_chromium(docs_site: Path, tmp_path: Path) -> None:
