@@ -240,6 +240,8 @@ def sql(
 
     if output not in {"table", "csv", "json"}:
         raise typer.BadParameter("--format must be table, csv or json")
+    if not query.strip():  # refused before Spark takes ~10 s to say the same
+        raise typer.BadParameter("the statement is empty", param_hint="'QUERY'")
     result = run_query(get_settings(), query, limit=limit or None)
     print_result(result.columns, result.rows, output)
     if result.truncated:

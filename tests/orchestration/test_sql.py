@@ -41,6 +41,20 @@ def _rendered(mart: RenderableType) -> str:
     return console.export_text()
 
 
+def test_an_empty_statement_is_refused_before_spark_starts(tmp_path: Path) -> None:
+    """Spark took ~10 s to start and then said PARSE_EMPTY_STATEMENT with its SQL banner."""
+    done = subprocess.run(
+        [str(PINLAKE), "sql", " \n "],
+        env={**os.environ, "PINLAKE_HOME": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "Invalid value for 'QUERY': the statement is empty" in done.stderr
+    assert 'Setting default log level to "WARN"' not in done.stderr  # no Spark session
+
+
 def test_a_mart_cut_short_says_how_to_see_the_rest() -> None:
     rows = [("Albania", "art", 3), ("Algeria", "travel", 2)]
 
