@@ -60,7 +60,8 @@ class TransientFailure(Exception):
 
 
 class GaveUp(Exception):
-    """A request failed every attempt: the run stops, since the next would fail alike."""
+    """A request failed every attempt, or was refused as too large: the run stops, since
+    the next would fail alike."""
 
 
 @dataclass(frozen=True)
@@ -273,6 +274,10 @@ class Sender:
                 f"({response.text[:300]}): --api is the ingestion API's base URL, "
                 "e.g. http://127.0.0.1:8082"
             )
+        if response.status_code == 413:
+            # The API dead-lettered the records; every request this size would go the same way.
+            self.summary.rejected += len(records)
+            raise GaveUp(f"{kind}: HTTP 413: {response.text[:300]}; lower --batch-size")
         self._count(kind, response, len(records))
 
     def _count(self, kind: str, response: httpx.Response, size: int) -> None:

@@ -171,6 +171,20 @@ def test_a_base_url_with_a_path_stops_the_run_at_the_first_404(
     )
 
 
+def test_a_batch_larger_than_the_api_takes_stops_the_run_at_the_first_413(
+    settings: Settings, generated_source_url: str, serve_api: Callable[..., ServedApi]
+) -> None:
+    """Every request of that size is refused and dead-lettered alike: with `--count 0`
+    the run went on filling the dead-letter topic until Ctrl-C."""
+    source = settings.model_copy(update={"source_url": generated_source_url})
+    api = serve_api(source.model_copy(update={"api_max_records": 5}))
+    summary = run(source, EmulatorOptions(api=api.url, count=12, batch_size=6))
+    assert (summary.sent, summary.accepted, summary.rejected, summary.requests) == (6, 0, 6, 1)
+    assert summary.stopped is not None
+    assert summary.stopped.startswith('pin: HTTP 413: {"error_code":41302,')
+    assert summary.stopped.endswith("; lower --batch-size")
+
+
 def test_an_api_address_without_a_scheme_is_plain_http(
     settings: Settings, generated_source_url: str, serve_api: Callable[..., ServedApi]
 ) -> None:
