@@ -52,11 +52,13 @@ class Settings(BaseSettings):
     )
     spark_shuffle_partitions: int = Field(
         default=4,
+        ge=1,
         description="`spark.sql.shuffle.partitions` of pinlake's sessions (Spark's default "
         "200 suits a cluster, not two cores).",
     )
     delta_snapshot_partitions: int = Field(
         default=1,
+        ge=1,
         description=(
             "Tasks Delta uses to rebuild a table's state from its log (Delta's default: 50). "
             "Every query on a table runs a job over that state, and each task generates code "
@@ -78,10 +80,10 @@ class Settings(BaseSettings):
         description="Kafka bootstrap servers (host:port, comma-separated).",
     )
     kafka_controller_port: int = Field(
-        default=9093, description="KRaft controller port of the local broker."
+        default=9093, ge=1, le=65535, description="KRaft controller port of the local broker."
     )
     kafka_partitions: int = Field(
-        default=3, description="Partitions of each topic that `pinlake stack up` creates."
+        default=3, ge=1, description="Partitions of each topic that `pinlake stack up` creates."
     )
     kafka_topic_prefix: str = Field(
         default="pinterest", description="Topics are <prefix>.pin, .geo, .user and .deadletter."
@@ -106,26 +108,30 @@ class Settings(BaseSettings):
     )
     kafka_heap: str = Field(default="512m", description="JVM heap of the local broker.")
     kafka_start_timeout_s: float = Field(
-        default=90.0, description="How long `pinlake stack up` waits for the local broker."
+        default=90.0, gt=0, description="How long `pinlake stack up` waits for the local broker."
     )
 
     # --- ingestion API -----------------------------------------------------------
     api_host: str = Field(default="127.0.0.1", description="Address `pinlake api` listens on.")
-    api_port: int = Field(default=8082, description="Port `pinlake api` listens on.")
+    api_port: int = Field(
+        default=8082, ge=1, le=65535, description="Port `pinlake api` listens on."
+    )
     api_token: SecretStr | None = Field(
         default=None,
         description="When set, every produce call needs `Authorization: Bearer <token>`.",
     )
     api_max_body_bytes: int = Field(
-        default=5 * 1024 * 1024, description="Largest request body (413 above it)."
+        default=5 * 1024 * 1024, ge=1, description="Largest request body (413 above it)."
     )
-    api_max_records: int = Field(default=1000, description="Most records in one request.")
+    api_max_records: int = Field(default=1000, ge=1, description="Most records in one request.")
     api_produce_timeout_s: float = Field(
         default=10.0,
+        gt=0,
         description="How long a request waits for Kafka's acknowledgement before its 503.",
     )
     api_max_record_bytes: int = Field(
         default=900_000,
+        ge=1,
         description="Largest single record; below Kafka's default 1 MB message limit.",
     )
     api_workers: int = Field(
@@ -136,10 +142,13 @@ class Settings(BaseSettings):
 
     # --- streaming ---------------------------------------------------------------
     stream_trigger_seconds: float = Field(
-        default=1.0, description="Micro-batch interval of the bronze queries of `pinlake stream`."
+        default=1.0,
+        ge=0,
+        description="Micro-batch interval of the bronze queries of `pinlake stream`.",
     )
     stream_max_offsets_per_trigger: int | None = Field(
         default=500_000,
+        ge=1,
         description="Records per micro-batch of each topic's query (bounds a catch-up batch).",
     )
     stream_fail_on_data_loss: bool = Field(
@@ -148,15 +157,16 @@ class Settings(BaseSettings):
         "re-created), instead of silently skipping them.",
     )
     stream_watermark_seconds: int = Field(
-        default=120, description="How late a record may arrive and still update its window."
+        default=120, ge=0, description="How late a record may arrive and still update its window."
     )
     stream_progress_seconds: float = Field(
         default=60.0,
+        ge=0,
         description="While `pinlake stream` runs continuously, log what each bronze query "
         "landed and how far it is behind Kafka this often (0: only when it stops).",
     )
     stream_realtime_trigger_seconds: float = Field(
-        default=5.0, description="Micro-batch interval of the real-time metric queries."
+        default=5.0, ge=0, description="Micro-batch interval of the real-time metric queries."
     )
     stream_realtime_partitions: int = Field(
         default=1,
@@ -166,6 +176,7 @@ class Settings(BaseSettings):
     )
     stream_compact_seconds: float = Field(
         default=300.0,
+        ge=0,
         description="While `pinlake stream` runs continuously, compact the bronze tables' small "
         "files every so many seconds beside the stream, not inside its commits (0: inside "
         "them, Delta's auto compaction, as the batch load and --available-now do).",
@@ -177,7 +188,10 @@ class Settings(BaseSettings):
         description="dbt target: local, thrift or databricks (see profiles.yml.example).",
     )
     docs_port: int = Field(
-        default=8080, description="Port of `pinlake docs` (the dbt docs site, on 127.0.0.1)."
+        default=8080,
+        ge=0,
+        le=65535,
+        description="Port of `pinlake docs` (the dbt docs site, on 127.0.0.1).",
     )
 
     @field_validator("home", "jvm_cache", mode="after")

@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from orchestration.cli import app
-from orchestration.settings import Settings, described, get_settings
+from orchestration.settings import Settings, SettingsError, described, get_settings
 
 
 def test_defaults_live_under_home(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -62,6 +62,28 @@ def test_a_token_no_http_header_can_carry_is_refused(
     monkeypatch.setenv("PINLAKE_API_TOKEN", token)
     with pytest.raises(ValueError, match="a bearer token is visible ASCII characters only"):
         Settings()
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "reason"),
+    [
+        ("KAFKA_PARTITIONS", "0", "Input should be greater than or equal to 1"),
+        ("API_PORT", "80820", "Input should be less than or equal to 65535"),
+        ("API_PRODUCE_TIMEOUT_S", "0", "Input should be greater than 0"),
+        ("STREAM_TRIGGER_SECONDS", "-1", "Input should be greater than or equal to 0"),
+    ],
+)
+def test_a_number_out_of_range_is_refused_with_its_variable(
+    monkeypatch: pytest.MonkeyPatch, variable: str, value: str, reason: str
+) -> None:
+    monkeypatch.setenv(f"PINLAKE_{variable}", value)
+    get_settings.cache_clear()
+    try:
+        with pytest.raises(SettingsError) as failure:
+            get_settings()
+    finally:
+        get_settings.cache_clear()
+    assert str(failure.value) == f"invalid setting: PINLAKE_{variable}='{value}': {reason}"
 
 
 def test_a_mistaken_setting_is_one_line_naming_its_variable(tmp_path: Path) -> None:
