@@ -8,10 +8,10 @@ eight connections, one worker served every request at 100% of a core and the oth
 none. Here each worker binds its own socket with ``SO_REUSEPORT`` and the kernel spreads
 new connections across the sockets by a hash of their addresses.
 
-The parent only supervises: it starts the workers, forwards
-SIGINT/SIGTERM (each worker then shuts down gracefully, finishing the requests in
-flight) and, when a worker dies on its own, stops the others and exits non-zero, so
-the service manager that runs ``pinlake api`` restarts it whole.
+The parent only supervises: it starts the workers, forwards SIGINT/SIGTERM (each
+worker then shuts down gracefully, finishing the requests in flight) and, when a worker
+dies on its own, stops the others and exits non-zero, so the service manager that runs
+``pinlake api`` restarts it whole.
 """
 
 from __future__ import annotations
