@@ -18,8 +18,17 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 # dbt reads profiles.yml from the project folder first; the example works unedited.
+# When the example changes, a profiles.yml still as copied follows it; one with edits of
+# its own is never overwritten (make says so). The copy it was made from is kept here:
+PROFILE_BASE := .cache/profiles.yml.copied
 profiles.yml: profiles.yml.example
-	cp profiles.yml.example profiles.yml
+	@if [ ! -f profiles.yml ] || cmp -s profiles.yml $(PROFILE_BASE); then \
+		cp profiles.yml.example profiles.yml && mkdir -p .cache && \
+		cp profiles.yml.example $(PROFILE_BASE) && echo "profiles.yml: copied from profiles.yml.example"; \
+	else \
+		touch profiles.yml; \
+		echo "note: profiles.yml.example changed; your profiles.yml has edits of its own and is left as it is (see: diff profiles.yml profiles.yml.example)"; \
+	fi
 
 demo: setup
 	$(BIN)/pinlake demo
