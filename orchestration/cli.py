@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import ParamSpec, TypeVar
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
@@ -16,6 +16,9 @@ from rich.console import Console
 from orchestration.jvm import JvmArtifactsMissing
 from orchestration.settings import SettingsError, get_settings
 from orchestration.stack_cli import stack_app
+
+if TYPE_CHECKING:
+    from orchestration.dbt_runner import DbtOutcome
 
 app = typer.Typer(
     name="pinlake",
@@ -177,8 +180,7 @@ def build(ctx: typer.Context) -> None:
     from orchestration import dbt_runner
 
     outcome = dbt_runner.run(get_settings(), ["build", *ctx.args])
-    if not outcome.success:
-        raise typer.Exit(1)
+    _exit_unless_done(outcome)
 
 
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
@@ -187,7 +189,18 @@ def dbt(ctx: typer.Context) -> None:
     """Run any dbt command on pinlake's Spark session, e.g. `pinlake dbt test -s marts`."""
     from orchestration import dbt_runner
 
+    if not ctx.args:
+        raise typer.BadParameter("give a dbt command, e.g. `pinlake dbt test -s marts`")
     outcome = dbt_runner.run(get_settings(), list(ctx.args))
+    _exit_unless_done(outcome)
+
+
+def _exit_unless_done(outcome: DbtOutcome) -> None:
+    """Exit 1 when dbt failed (it printed why), 2 with dbt's message when it refused the
+    command line (which dbt run in-process does not print)."""
+    if outcome.usage_error is not None:
+        console.print(f"[red]error:[/red] dbt: {outcome.usage_error}", soft_wrap=True)
+        raise typer.Exit(2)
     if not outcome.success:
         raise typer.Exit(1)
 

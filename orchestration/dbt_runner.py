@@ -39,6 +39,8 @@ class DbtOutcome:
     success: bool
     counts: dict[tuple[str, str], int] = field(default_factory=dict)
     failures: list[str] = field(default_factory=list)
+    usage_error: str | None = None
+    """dbt refused the command line itself (dbtRunner returns that without printing it)."""
 
     def count(self, resource_type: str, *statuses: str) -> int:
         return sum(
@@ -86,23 +88,22 @@ def export_environment(settings: Settings) -> None:
 
 def invoke(settings: Settings, args: list[str]) -> DbtOutcome:
     """Run one dbt command (e.g. ``["build"]``) against the project; the caller holds the lock."""
-    from dbt.cli.main import dbtRunner
+    from dbt.cli.exceptions import DbtUsageException
+    from dbt.cli.main import cli, dbtRunner
 
     export_environment(settings)
-    if settings.dbt_target == "local":
+    has_command = any(arg in cli.commands for arg in args)
+    if has_command:
+        project = ["--project-dir", str(REPO_ROOT), "--profiles-dir", str(profiles_dir(settings))]
+        args = [*args, *project, "--target", settings.dbt_target]
+    # else dbt's own --version or -h, or a mistyped command: dbt takes those options after
+    # a command only, and prints or refuses without a connection
+    if settings.dbt_target == "local" and has_command and not only_prints(args):
         build_session(settings, catalog=True)
-    result = dbtRunner().invoke(
-        [
-            *args,
-            "--project-dir",
-            str(REPO_ROOT),
-            "--profiles-dir",
-            str(profiles_dir(settings)),
-            "--target",
-            settings.dbt_target,
-        ]
-    )
+    result = dbtRunner().invoke(args)
     outcome = DbtOutcome(success=result.success)
+    if isinstance(result.exception, DbtUsageException):
+        outcome.usage_error = str(result.exception)
     for node in getattr(result.result, "results", None) or []:
         status = str(node.status)
         key = (str(getattr(node.node, "resource_type", "node")), status)
@@ -110,6 +111,11 @@ def invoke(settings: Settings, args: list[str]) -> DbtOutcome:
         if status in {"error", "fail"}:
             outcome.failures.append(f"{node.node.unique_id}: {node.message}")
     return outcome
+
+
+def only_prints(args: list[str]) -> bool:
+    """dbt's help or version: printed without a connection, so without a Spark session."""
+    return any(arg in {"-h", "--help", "-v", "-V", "--version"} for arg in args)
 
 
 def run(settings: Settings, args: list[str]) -> DbtOutcome:

@@ -1,0 +1,60 @@
+"""``pinlake dbt``: dbt's own refusals and help reach the user, without a Spark session.
+
+dbt run in-process (``dbtRunner``) returns a refused command line as an exception and
+prints nothing: `pinlake dbt tset` ended with exit 1 and no word, after Spark's ~10 s.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PINLAKE = Path(sys.executable).parent / "pinlake"
+SPARK_STARTED = 'Setting default log level to "WARN"'
+
+
+def pinlake_dbt(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(PINLAKE), "dbt", *args],
+        env={**os.environ, "PINLAKE_HOME": str(home)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["tset"], "error: dbt: No such command 'tset'."),
+        (["--debug", "tset", "-s", "marts"], "error: dbt: No such command 'tset'."),
+        (["--no-such-flag"], "error: dbt: No such option '--no-such-flag'."),
+    ],
+)
+def test_a_command_line_dbt_refuses_says_why(tmp_path: Path, args: list[str], message: str) -> None:
+    done = pinlake_dbt(tmp_path, *args)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert done.stderr.strip().splitlines()[-1] == message
+    assert SPARK_STARTED not in done.stderr
+
+
+def test_no_dbt_command_is_a_usage_error(tmp_path: Path) -> None:
+    done = pinlake_dbt(tmp_path)
+    assert done.returncode == 2
+    assert "give a dbt command, e.g. `pinlake dbt test -s marts`" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "usage"), [(["-h"], "Usage: cli "), (["build", "-h"], "Usage: cli build ")]
+)
+def test_dbts_help_is_printed_without_a_spark_session(
+    tmp_path: Path, args: list[str], usage: str
+) -> None:
+    done = pinlake_dbt(tmp_path, *args)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.startswith(usage)
+    assert SPARK_STARTED not in done.stderr
