@@ -14,3 +14,8 @@ def stop(process: subprocess.Popen[Any], timeout_s: float = 30.0) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+
+
+SPARK_STARTED = 'Setting default log level to "WARN"'
+"""What a pinlake command prints to stderr as its Spark JVM starts (~10 s on this machine):
+the tests of commands that must answer before starting Spark look for it."""

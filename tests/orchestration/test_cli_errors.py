@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
+from processes import SPARK_STARTED
 
 from orchestration.settings import Settings
 
@@ -27,10 +28,6 @@ def pinlake(home: Path, *args: str, **env: str) -> subprocess.CompletedProcess[s
         text=True,
         timeout=180,
     )
-
-
-SPARK_STARTED = 'Setting default log level to "WARN"'
-"""What a Spark session prints to stderr as its JVM starts (~10 s on this machine)."""
 
 
 def error_of(done: subprocess.CompletedProcess[str]) -> str:

@@ -12,9 +12,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from processes import SPARK_STARTED
 
 PINLAKE = Path(sys.executable).parent / "pinlake"
-SPARK_STARTED = 'Setting default log level to "WARN"'
 
 
 def pinlake_dbt(home: Path, *args: str) -> subprocess.CompletedProcess[str]:

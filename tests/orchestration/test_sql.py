@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from processes import SPARK_STARTED
 from rich.console import Console, RenderableType
 
 from orchestration.query import MARTS, mart_table
@@ -52,7 +53,7 @@ def test_an_empty_statement_is_refused_before_spark_starts(tmp_path: Path) -> No
     )
     assert done.returncode == 2, done.stdout + done.stderr
     assert "Invalid value for 'QUERY': the statement is empty" in done.stderr
-    assert 'Setting default log level to "WARN"' not in done.stderr  # no Spark session
+    assert SPARK_STARTED not in done.stderr
 
 
 def test_a_mart_cut_short_says_how_to_see_the_rest() -> None:
