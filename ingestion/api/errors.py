@@ -111,11 +111,6 @@ async def handle_no_route(request: Request, error: Exception) -> Response:
     problem = {404: NO_ROUTE, 405: WRONG_METHOD}.get(error.status_code)
     if problem is None:
         return await http_exception_handler(request, error)
-    protocol = Protocol.of(request)
     message = f"no route {request.method} {request.url.path}: the API serves {ROUTES}"
-    return JSONResponse(
-        error_body(problem, message, protocol),
-        status_code=problem.status,
-        media_type=media_type(protocol),
-        headers=error.headers,
-    )
+    headers = dict(error.headers) if error.headers else None  # a 405 names the allowed method
+    return await handle_api_error(request, ApiError(problem, message, headers=headers))
