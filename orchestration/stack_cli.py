@@ -71,7 +71,34 @@ def up(ctx: typer.Context) -> None:
     except (kafka_stack.KafkaStackError, JvmArtifactsMissing) as error:
         raise _fail(error) from None
     _print_status(state)
+    _note_partition_counts(settings, state)
     console.print(f"ready in {time.monotonic() - started:.1f}s", highlight=False)
+
+
+def _note_partition_counts(settings: Settings, state: StackStatus) -> None:
+    """Say so when existing topics keep a partition count other than the setting's.
+
+    ``up`` never changes a topic it did not create (see ``kafka_stack.ensure_topics``),
+    so a raised ``PINLAKE_KAFKA_PARTITIONS`` would otherwise pass unnoticed.
+    """
+    from ingestion import kafka_stack
+
+    wanted = settings.kafka_partitions
+    kept = {
+        topic: count
+        for topic in kafka_stack.wanted_topics(settings)
+        if (count := state.topics.get(topic)) is not None and count != wanted
+    }
+    if not kept:
+        return
+    listed = ", ".join(f"{topic} has {count}" for topic, count in kept.items())
+    errors.print(
+        f"[yellow]note:[/yellow] PINLAKE_KAFKA_PARTITIONS is {wanted}, but existing topics "
+        f"keep their partitions ({listed}). pinlake never adds partitions to a topic: that "
+        "sends a post's later records to another partition than its earlier ones. Use a new "
+        "PINLAKE_HOME (or PINLAKE_KAFKA_TOPIC_PREFIX) for other counts.",
+        highlight=False,
+    )
 
 
 @stack_app.command("down")

@@ -84,6 +84,27 @@ def test_up_is_idempotent(kafka_settings: Settings) -> None:
     assert after.topics == before.topics
 
 
+def test_up_says_existing_topics_keep_their_partition_count(kafka_settings: Settings) -> None:
+    """A raised PINLAKE_KAFKA_PARTITIONS leaves existing topics alone, and `up` says so."""
+    from orchestration import stack_cli
+
+    before = kafka_stack.status(kafka_settings).topics
+    more = kafka_settings.model_copy(
+        update={"kafka_partitions": kafka_settings.kafka_partitions + 2}
+    )
+
+    result = CliRunner().invoke(stack_cli.stack_app, ["up"], obj=more)
+
+    assert result.exit_code == 0, result.output
+    note = " ".join(result.output.split())
+    assert f"PINLAKE_KAFKA_PARTITIONS is {more.kafka_partitions}" in note
+    assert f"{kafka_settings.topic('pin')} has {kafka_settings.kafka_partitions}" in note
+    assert kafka_stack.status(kafka_settings).topics == before
+    same = CliRunner().invoke(stack_cli.stack_app, ["up"], obj=kafka_settings)
+    assert same.exit_code == 0, same.output
+    assert "PINLAKE_KAFKA_PARTITIONS" not in same.output
+
+
 def test_acknowledged_record_can_be_consumed(kafka_settings: Settings) -> None:
     topic = kafka_settings.topic("pin")
     value = f'{{"index": 7, "probe": "{uuid.uuid4()}"}}'.encode()
