@@ -382,10 +382,10 @@ def run(settings: Settings, *, available_now: bool = False, realtime: bool = Tru
     """The application: available-now or continuous (stopped by Ctrl-C or SIGTERM)."""
     if available_now:
         return run_available_now(settings, realtime=realtime)
-    # The session first: creating a SparkContext installs PySpark's own SIGINT handler
-    # (cancel every job, raise KeyboardInterrupt), which would replace ours, and Ctrl-C
-    # would kill the batch in flight instead of letting it finish.
     preflight(settings, CONTINUOUS)
+    # The session before our signal handlers: creating a SparkContext installs PySpark's
+    # own SIGINT handler (cancel every job, raise KeyboardInterrupt), which would replace
+    # ours, and Ctrl-C would kill the batch in flight instead of letting it finish.
     spark = _session(settings)
     stop = threading.Event()
     with _stop_on_signals(stop):
