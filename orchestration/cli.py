@@ -183,7 +183,10 @@ def build(ctx: typer.Context) -> None:
     _exit_unless_done(outcome)
 
 
-@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+@app.command(
+    context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+    add_help_option=False,  # `pinlake dbt test --help` is dbt's help for `dbt test`
+)
 @friendly_errors
 def dbt(ctx: typer.Context) -> None:
     """Run any dbt command on pinlake's Spark session, e.g. `pinlake dbt test -s marts`."""

@@ -13,6 +13,8 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import click
+
 from orchestration.settings import REPO_ROOT, Settings
 from streaming.spark import build_session, metastore_lock
 
@@ -89,17 +91,25 @@ def export_environment(settings: Settings) -> None:
 def invoke(settings: Settings, args: list[str]) -> DbtOutcome:
     """Run one dbt command (e.g. ``["build"]``) against the project; the caller holds the lock."""
     from dbt.cli.exceptions import DbtUsageException
-    from dbt.cli.main import cli, dbtRunner
+    from dbt.cli.main import dbtRunner
 
     export_environment(settings)
-    has_command = any(arg in cli.commands for arg in args)
-    if has_command:
+    path = command_path(args)
+    # Without a command: dbt's own --version or -h, or a mistyped command. dbt takes the
+    # project options after a command only, and prints or refuses without a connection.
+    if path:
+        at = path[-1]
+        # Right after the command, so that an option of the user's that lacks its value
+        # is refused rather than given ours, and the user's own --target wins.
         project = ["--project-dir", str(REPO_ROOT), "--profiles-dir", str(profiles_dir(settings))]
-        args = [*args, *project, "--target", settings.dbt_target]
-    # else dbt's own --version or -h, or a mistyped command: dbt takes those options after
-    # a command only, and prints or refuses without a connection
-    if settings.dbt_target == "local" and has_command and not only_prints(args):
-        build_session(settings, catalog=True)
+        args = [*args[: at + 1], *project, "--target", settings.dbt_target, *args[at + 1 :]]
+        if not only_prints(args):
+            try:
+                target = parsed_target(args, path)
+            except click.ClickException as error:
+                return DbtOutcome(success=False, usage_error=error.format_message())
+            if target == "local":
+                build_session(settings, catalog=True)
     result = dbtRunner().invoke(args)
     outcome = DbtOutcome(success=result.success)
     if isinstance(result.exception, DbtUsageException):
@@ -111,6 +121,45 @@ def invoke(settings: Settings, args: list[str]) -> DbtOutcome:
         if status in {"error", "fail"}:
             outcome.failures.append(f"{node.node.unique_id}: {node.message}")
     return outcome
+
+
+def command_path(args: list[str]) -> list[int]:
+    """Where the dbt command's words are in ``args``: ``[2]`` for ``--debug build -s x``,
+    ``[0, 1]`` for ``docs generate``; empty when the line names no command."""
+    from dbt.cli.main import cli
+
+    group: click.Group = cli
+    path: list[int] = []
+    for index, arg in enumerate(args):
+        command = group.commands.get(arg)
+        if command is None:
+            continue
+        path.append(index)
+        if not isinstance(command, click.Group):
+            return path
+        group = command
+    return []
+
+
+def parsed_target(args: list[str], path: list[int]) -> str | None:
+    """The dbt target ``args`` (whose command's words are at ``path``) run on.
+
+    Parsed as dbt's command line parses it, before any Spark session starts: dbt itself
+    parses only when it runs, so a mistyped option used to cost Spark's start-up first.
+    Raises ``click.ClickException`` with dbt's message for a line dbt would refuse.
+    """
+    from dbt.cli.main import cli
+
+    command: click.Command = cli
+    context: click.Context | None = None
+    name, begin = "dbt", 0
+    for index in path:
+        context = command.make_context(name, args[begin : index + 1], parent=context)
+        assert isinstance(command, click.Group)
+        name, command, begin = args[index], command.commands[args[index]], index + 1
+    parsed = command.make_context(name, args[begin:], parent=context)
+    target = parsed.params.get("target")
+    return None if target is None else str(target)
 
 
 def only_prints(args: list[str]) -> bool:

@@ -33,12 +33,26 @@ def pinlake_dbt(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
         (["tset"], "error: dbt: No such command 'tset'."),
         (["--debug", "tset", "-s", "marts"], "error: dbt: No such command 'tset'."),
         (["--no-such-flag"], "error: dbt: No such option '--no-such-flag'."),
+        # parsed before Spark starts, though the line names a command
+        (["test", "--slect", "marts"], "error: dbt: No such option '--slect'. (Did you mean"),
+        (["--debgu", "build"], "error: dbt: No such option '--debgu'. (Did you mean"),
+        (["source", "freshness", "--slect", "x"], "error: dbt: No such option '--slect'."),
+        # pinlake's own options follow the command, so they cannot fill a missing value
+        (["build", "-s"], "error: dbt: Option '-s' requires an argument."),
+        (["run-operation"], "error: dbt: Missing argument 'MACRO'."),
     ],
 )
 def test_a_command_line_dbt_refuses_says_why(tmp_path: Path, args: list[str], message: str) -> None:
     done = pinlake_dbt(tmp_path, *args)
     assert done.returncode == 2, done.stdout + done.stderr
-    assert done.stderr.strip().splitlines()[-1] == message
+    assert done.stderr.strip().splitlines()[-1].startswith(message)
+    assert SPARK_STARTED not in done.stderr
+
+
+def test_the_users_target_wins_and_only_local_starts_spark(tmp_path: Path) -> None:
+    done = pinlake_dbt(tmp_path, "debug", "--target", "nosuch")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "does not have a target named 'nosuch'" in done.stdout
     assert SPARK_STARTED not in done.stderr
 
 
@@ -49,7 +63,13 @@ def test_no_dbt_command_is_a_usage_error(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("args", "usage"), [(["-h"], "Usage: cli "), (["build", "-h"], "Usage: cli build ")]
+    ("args", "usage"),
+    [
+        (["-h"], "Usage: cli "),
+        (["--help"], "Usage: cli "),
+        (["build", "-h"], "Usage: cli build "),
+        (["test", "--help"], "Usage: cli test "),  # dbt's, not pinlake's help
+    ],
 )
 def test_dbts_help_is_printed_without_a_spark_session(
     tmp_path: Path, args: list[str], usage: str
