@@ -24,6 +24,10 @@ models' SQL on fixed inputs, not the day's data, so they run where the SQL chang
 (``pinlake build``, ``dbt build``, ``make test``, CI), not in every production run."""
 
 
+OFFLINE_COMMANDS = frozenset({"clean", "deps", "init", "list", "ls", "parse"})
+"""dbt commands that read the project but never the warehouse: no Spark session."""
+
+
 def production_build_args() -> list[str]:
     """``dbt build`` as the daily run calls it (``pinlake daily`` and the Airflow DAG)."""
     return ["build", "--exclude-resource-type", *PRODUCTION_EXCLUDED_RESOURCE_TYPES]
@@ -108,7 +112,7 @@ def invoke(settings: Settings, args: list[str]) -> DbtOutcome:
                 target = parsed_target(args, path)
             except click.ClickException as error:
                 return DbtOutcome(success=False, usage_error=error.format_message())
-            if target == "local":
+            if target == "local" and args[at] not in OFFLINE_COMMANDS:
                 build_session(settings, catalog=True)
     result = dbtRunner().invoke(args)
     outcome = DbtOutcome(success=result.success)

@@ -20,7 +20,13 @@ PINLAKE = Path(sys.executable).parent / "pinlake"
 def pinlake_dbt(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [str(PINLAKE), "dbt", *args],
-        env={**os.environ, "PINLAKE_HOME": str(home)},
+        env={
+            **os.environ,
+            "PINLAKE_HOME": str(home),
+            # the checkout's target/ and logs/ are the DAG test's (tests/run_groups.py)
+            "DBT_TARGET_PATH": str(home / "dbt-target"),
+            "DBT_LOG_PATH": str(home / "dbt-logs"),
+        },
         capture_output=True,
         text=True,
         timeout=120,
@@ -60,6 +66,13 @@ def test_no_dbt_command_is_a_usage_error(tmp_path: Path) -> None:
     done = pinlake_dbt(tmp_path)
     assert done.returncode == 2
     assert "give a dbt command, e.g. `pinlake dbt test -s marts`" in done.stderr
+
+
+def test_commands_that_never_read_the_warehouse_start_no_spark(tmp_path: Path) -> None:
+    done = pinlake_dbt(tmp_path, "ls", "-s", "marts", "--resource-type", "model")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "pinlake.marts.dim_users" in done.stdout.splitlines()
+    assert SPARK_STARTED not in done.stderr
 
 
 @pytest.mark.parametrize(
