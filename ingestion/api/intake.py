@@ -235,8 +235,8 @@ class Intake:
     ) -> bytes:
         """The body, after the checks that need no JSON.
 
-        Size, emptiness, media type and topic name come first; each failure is answered
-        (and dead-lettered) here.
+        Size, emptiness, media type, encoding and topic name come first; each failure is
+        answered (and dead-lettered) here.
         """
         limit = self.settings.api_max_body_bytes
         chunks: list[bytes] = []
@@ -266,6 +266,15 @@ class Intake:
                 ctx,
                 UNSUPPORTED_MEDIA,
                 f"Content-Type '{content_type}' is not supported; use one of: {accepted}",
+                body,
+                body_bytes=size,
+            )
+        encoding = request.headers.get("content-encoding", "").strip().lower()
+        if encoding not in {"", "identity"}:
+            await self.reject_body(
+                ctx,
+                UNSUPPORTED_MEDIA,
+                f"Content-Encoding '{encoding}' is not supported; send the body uncompressed",
                 body,
                 body_bytes=size,
             )

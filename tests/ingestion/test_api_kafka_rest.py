@@ -273,6 +273,7 @@ def _epoch(iso: str) -> float:
 
 BIG = "x" * (70 * 1024)
 AVRO = {"Content-Type": "application/vnd.kafka.avro.v2+json"}
+GZIP = {**KAFKA_JSON, "Content-Encoding": "gzip"}
 
 
 @pytest.mark.parametrize(
@@ -287,6 +288,8 @@ AVRO = {"Content-Type": "application/vnd.kafka.avro.v2+json"}
          "not a known topic", "unknown_topic"),
         ('{"records": [{"value": {"index": 1}}]}', AVRO, "p.pin", 415, 41501, "not supported",
          "unsupported_media_type"),
+        ('{"records": [{"value": {"index": 1}}]}', GZIP, "p.pin", 415, 41501,
+         "Content-Encoding 'gzip' is not supported", "unsupported_media_type"),
         (json.dumps({"records": [{"value": {"index": 1, "t": BIG}}]}), KAFKA_JSON, "p.pin",
          413, 41301, "larger than 65536 bytes", "body_too_large"),
         (json.dumps({"records": [{"value": {"index": 1, "t": "y" * 9000}}]}), KAFKA_JSON, "p.pin",
