@@ -128,21 +128,34 @@ def invoke(settings: Settings, args: list[str]) -> DbtOutcome:
 
 
 def command_path(args: list[str]) -> list[int]:
-    """Where the dbt command's words are in ``args``: ``[2]`` for ``--debug build -s x``,
-    ``[0, 1]`` for ``docs generate``; empty when the line names no command."""
+    """Where the dbt command's words are in ``args``: ``[3]`` for ``--log-level debug
+    build -s x``, ``[0, 1]`` for ``docs generate``; empty when the line names no command
+    (or a mistyped one, which dbt refuses itself)."""
     from dbt.cli.main import cli
 
     group: click.Group = cli
     path: list[int] = []
+    value_next = False
     for index, arg in enumerate(args):
-        command = group.commands.get(arg)
-        if command is None:
-            continue
-        path.append(index)
-        if not isinstance(command, click.Group):
-            return path
-        group = command
+        if value_next:  # the value of a group's option, such as `debug` after --log-level
+            value_next = False
+        elif arg.startswith("-"):
+            value_next = "=" not in arg and _takes_value(group, arg)
+        elif (command := group.commands.get(arg)) is None:
+            return []
+        elif isinstance(command, click.Group):
+            path.append(index)
+            group = command
+        else:
+            return [*path, index]
     return []
+
+
+def _takes_value(group: click.Group, option: str) -> bool:
+    return any(
+        isinstance(param, click.Option) and option in param.opts and not param.is_flag
+        for param in group.params
+    )
 
 
 def parsed_target(args: list[str], path: list[int]) -> str | None:

@@ -68,8 +68,17 @@ def test_no_dbt_command_is_a_usage_error(tmp_path: Path) -> None:
     assert "give a dbt command, e.g. `pinlake dbt test -s marts`" in done.stderr
 
 
-def test_commands_that_never_read_the_warehouse_start_no_spark(tmp_path: Path) -> None:
-    done = pinlake_dbt(tmp_path, "ls", "-s", "marts", "--resource-type", "model")
+@pytest.mark.parametrize(
+    "options",
+    [
+        [],
+        ["--log-level", "debug"],  # `debug` is the value here, though also a dbt command
+    ],
+)
+def test_commands_that_never_read_the_warehouse_start_no_spark(
+    tmp_path: Path, options: list[str]
+) -> None:
+    done = pinlake_dbt(tmp_path, *options, "ls", "-s", "marts", "--resource-type", "model")
     assert done.returncode == 0, done.stdout + done.stderr
     assert "pinlake.marts.dim_users" in done.stdout.splitlines()
     assert SPARK_STARTED not in done.stderr
