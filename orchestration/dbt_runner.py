@@ -128,7 +128,7 @@ def invoke(settings: Settings, args: list[str]) -> DbtOutcome:
 
 
 def command_path(args: list[str]) -> list[int]:
-    """Where the dbt command's words are in ``args``: ``[3]`` for ``--log-level debug
+    """Where the dbt command's words are in ``args``: ``[2]`` for ``--log-level debug
     build -s x``, ``[0, 1]`` for ``docs generate``; empty when the line names no command
     (or a mistyped one, which dbt refuses itself)."""
     from dbt.cli.main import cli
