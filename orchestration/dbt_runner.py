@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import click
+from click.core import ParameterSource
 
 from orchestration.settings import REPO_ROOT, Settings
 from streaming.spark import build_session, metastore_lock
@@ -104,14 +105,17 @@ def invoke(settings: Settings, args: list[str]) -> DbtOutcome:
     if path:
         at = path[-1]
         # Right after the command, so that an option of the user's that lacks its value
-        # is refused rather than given ours, and the user's own --target wins.
+        # is refused rather than given ours.
         project = ["--project-dir", str(REPO_ROOT), "--profiles-dir", str(profiles_dir(settings))]
-        args = [*args[: at + 1], *project, "--target", settings.dbt_target, *args[at + 1 :]]
+        args = [*args[: at + 1], *project, *args[at + 1 :]]
         if not only_prints(args):
             try:
-                target = parsed_target(args, path)
+                target = command_line_target(args, path)
             except click.ClickException as error:
                 return DbtOutcome(success=False, usage_error=error.format_message())
+            if target is None:  # the user's own --target, before or after the command, wins
+                target = settings.dbt_target
+                args = [*args[: at + 1], "--target", target, *args[at + 1 :]]
             if target == "local" and args[at] not in OFFLINE_COMMANDS:
                 build_session(settings, catalog=True)
     result = dbtRunner().invoke(args)
@@ -158,8 +162,9 @@ def _takes_value(group: click.Group, option: str) -> bool:
     )
 
 
-def parsed_target(args: list[str], path: list[int]) -> str | None:
-    """The dbt target ``args`` (whose command's words are at ``path``) run on.
+def command_line_target(args: list[str], path: list[int]) -> str | None:
+    """The target ``args`` (whose command's words are at ``path``) name, before or after
+    the command; None when they name none.
 
     Parsed as dbt's command line parses it, before any Spark session starts: dbt itself
     parses only when it runs, so a mistyped option used to cost Spark's start-up first.
@@ -174,9 +179,12 @@ def parsed_target(args: list[str], path: list[int]) -> str | None:
         context = command.make_context(name, args[begin : index + 1], parent=context)
         assert isinstance(command, click.Group)
         name, command, begin = args[index], command.commands[args[index]], index + 1
-    parsed = command.make_context(name, args[begin:], parent=context)
-    target = parsed.params.get("target")
-    return None if target is None else str(target)
+    context = command.make_context(name, args[begin:], parent=context)
+    while context is not None:
+        if context.get_parameter_source("target") is ParameterSource.COMMANDLINE:
+            return str(context.params["target"])
+        context = context.parent
+    return None
 
 
 def only_prints(args: list[str]) -> bool:

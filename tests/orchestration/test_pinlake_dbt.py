@@ -95,8 +95,15 @@ def test_the_pinlake_process_prints_dbts_refusal_before_spark_starts(tmp_path: P
 
 
 @pytest.mark.usefixtures("no_spark")
-def test_the_users_target_wins_and_only_local_starts_spark(tmp_path: Path) -> None:
-    done = pinlake_dbt(tmp_path, "debug", "--target", "nosuch")
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["debug", "--target", "nosuch"],
+        ["-t", "nosuch", "debug"],  # dbt also takes the target before the command
+    ],
+)
+def test_the_users_target_wins_and_only_local_starts_spark(tmp_path: Path, args: list[str]) -> None:
+    done = pinlake_dbt(tmp_path, *args)
     assert done.exit_code == 1, done.output
     assert "does not have a target named 'nosuch'" in done.stdout
 
