@@ -176,7 +176,7 @@ def vacuum(
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
 @friendly_errors
 def build(ctx: typer.Context) -> None:
-    """Run `dbt build` with the local profile; extra arguments go to dbt (e.g. -s +my_model)."""
+    """Run `dbt build` on PINLAKE_DBT_TARGET; extra arguments go to dbt (e.g. -s +my_model)."""
     from orchestration import dbt_runner
 
     outcome = dbt_runner.run(get_settings(), ["build", *ctx.args])
