@@ -104,10 +104,7 @@ def invoke(settings: Settings, args: list[str]) -> DbtOutcome:
     # project options after a command only, and prints or refuses without a connection.
     if path:
         at = path[-1]
-        # Right after the command, so that an option of the user's that lacks its value
-        # is refused rather than given ours.
-        project = ["--project-dir", str(REPO_ROOT), "--profiles-dir", str(profiles_dir(settings))]
-        args = [*args[: at + 1], *project, *args[at + 1 :]]
+        ours = ["--project-dir", str(REPO_ROOT), "--profiles-dir", str(profiles_dir(settings))]
         if not only_prints(args):
             try:
                 target = command_line_target(args, path)
@@ -115,9 +112,12 @@ def invoke(settings: Settings, args: list[str]) -> DbtOutcome:
                 return DbtOutcome(success=False, usage_error=error.format_message())
             if target is None:  # the user's own --target, before or after the command, wins
                 target = settings.dbt_target
-                args = [*args[: at + 1], "--target", target, *args[at + 1 :]]
+                ours += ["--target", target]
             if target == "local" and args[at] not in OFFLINE_COMMANDS:
                 build_session(settings, catalog=True)
+        # Right after the command, so that an option of the user's that lacks its value
+        # is refused rather than given ours.
+        args = [*args[: at + 1], *ours, *args[at + 1 :]]
     result = dbtRunner().invoke(args)
     outcome = DbtOutcome(success=result.success)
     if isinstance(result.exception, DbtUsageException):
