@@ -115,10 +115,14 @@ def show_settings() -> None:
 
     from orchestration.settings import described
 
-    table = Table(
-        "variable", "value", "meaning", caption="bold: differs from the default; secrets hidden"
-    )
-    for row in described(get_settings()):
+    rows = described(get_settings())
+    # Names and values are what a user copies: never cut short with an ellipsis, even in
+    # a pipe (80 columns); a name keeps its line, a long value folds onto the next.
+    table = Table(caption="bold: differs from the default; secrets hidden")
+    table.add_column("variable", no_wrap=True, min_width=max(len(row.variable) for row in rows))
+    table.add_column("value", overflow="fold")
+    table.add_column("meaning", overflow="fold")
+    for row in rows:
         changed = row.value != row.default
         table.add_row(
             row.variable, Text(row.value, style="bold" if changed else ""), row.description

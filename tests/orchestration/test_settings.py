@@ -131,9 +131,15 @@ def test_described_lists_every_setting_and_hides_secrets(
     assert rows["PINLAKE_SOURCE_URL"].value == ""
 
 
-def test_pinlake_settings_prints_the_table_without_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_pinlake_settings_prints_the_table_without_secrets(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """In a pipe (80 columns, as `pinlake settings | grep KAFKA` sees it) every name is
+    whole and no value is cut short: a long one folds onto the next line."""
     monkeypatch.setenv("PINLAKE_KAFKA_SASL_PASSWORD", "hunter2-password")
-    monkeypatch.setenv("COLUMNS", "200")
+    home = tmp_path / "a-lakehouse-home-with-a-name-longer-than-its-column-is-wide"
+    monkeypatch.setenv("PINLAKE_HOME", str(home))
+    monkeypatch.setenv("COLUMNS", "80")
     get_settings.cache_clear()
     try:
         result = CliRunner().invoke(app, ["settings"])
@@ -141,5 +147,10 @@ def test_pinlake_settings_prints_the_table_without_secrets(monkeypatch: pytest.M
         get_settings.cache_clear()
     assert result.exit_code == 0, result.output
     assert "hunter2-password" not in result.output
+    assert max(len(line) for line in result.output.splitlines()) <= 80
     for name in Settings.model_fields:
         assert f"PINLAKE_{name.upper()}" in result.output
+    assert "…" not in result.output
+    home_line = next(line for line in result.output.splitlines() if "PINLAKE_HOME" in line)
+    folded = home_line.split("│")[2].strip()
+    assert str(home).startswith(folded) and folded != str(home), "the long home folds"
