@@ -17,8 +17,11 @@ key absorbs that, as with the original clients.
 from __future__ import annotations
 
 import random
+import signal
+import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -251,6 +254,11 @@ class Sender:
         )
         try:
             response = retrying(self._send_once, request)
+        except KeyboardInterrupt:
+            # A second Ctrl-C: whether the request reached Kafka is unknown, so its
+            # records are counted once, as no answer.
+            self.summary.errors += len(records)
+            raise
         except TransientFailure as error:
             self.summary.errors += len(records)
             attempts = self.options.max_attempts
@@ -312,6 +320,30 @@ class Sender:
             self.summary.rejections.append(message)
 
 
+_SECOND_CTRL_C = "interrupted by a second Ctrl-C; the records still buffered were not sent"
+
+
+@contextmanager
+def _first_ctrl_c_sets(stop: threading.Event) -> Iterator[None]:
+    """Within the block, the first Ctrl-C (SIGINT) sets ``stop`` instead of interrupting,
+    so no request is cut off unanswered; a second one raises KeyboardInterrupt as usual.
+    Only the main thread receives signals: elsewhere this does nothing."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handle(signum: int, frame: object) -> None:
+        if stop.is_set():
+            raise KeyboardInterrupt
+        stop.set()
+
+    previous = signal.signal(signal.SIGINT, handle)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def run(
     settings: Settings,
     options: EmulatorOptions,
@@ -324,8 +356,9 @@ def run(
 
     A progress bar is drawn on ``console`` when one is given. Records are grouped per
     kind into requests of ``options.batch_size``; the last partial batches are sent
-    before returning, also after Ctrl-C. Failed requests are retried with backoff; one
-    that fails every attempt stops the run, and ``summary.stopped`` says why.
+    before returning. Ctrl-C ends the run after the request in flight, then sends what
+    is buffered; a second Ctrl-C stops at once. Failed requests are retried with
+    backoff; one that fails every attempt stops the run, and ``summary.stopped`` says why.
     """
     if options.batch_size < 1:
         raise ValueError("batch_size must be at least 1")
@@ -359,14 +392,27 @@ def run(
         console=console,
         disable=console is None,
     )
-    try:
-        with progress:
-            task = progress.add_task("posts", total=options.count, accepted=0, rejected=0, errors=0)
+    stop = threading.Event()
+    with progress, _first_ctrl_c_sets(stop):
+        task = progress.add_task("posts", total=options.count, accepted=0, rejected=0, errors=0)
+
+        def show() -> None:
+            progress.update(
+                task,
+                completed=summary.posts,
+                accepted=summary.accepted,
+                rejected=summary.rejected,
+                errors=summary.errors,
+            )
+
+        try:
             for n, ind in enumerate(random_indexes(source.indexes, options.seed, options.count)):
                 if options.rate:
                     delay = started + n / options.rate - time.monotonic()
                     if delay > 0:
-                        time.sleep(delay)
+                        stop.wait(delay)
+                if stop.is_set():
+                    break
                 for kind, record in source.read(ind).items():
                     buffers[kind].append(record)
                     buffered_since.setdefault(kind, time.monotonic())
@@ -377,30 +423,27 @@ def run(
                     if now - since >= _MAX_LINGER_S:
                         flush(kind)
                 summary.posts += 1
-                progress.update(
-                    task,
-                    advance=1,
-                    accepted=summary.accepted,
-                    rejected=summary.rejected,
-                    errors=summary.errors,
-                )
+                show()
                 if on_post is not None:
                     on_post(summary)
-        finished = True
-    except KeyboardInterrupt:
-        finished = True  # Ctrl-C ends a run normally: send what is buffered, then summarize.
-    except GaveUp as error:
-        # The records still buffered are neither sent nor counted: the next request
-        # would only wait out its attempts the same way.
-        summary.stopped = str(error)
-    finally:
-        try:
-            if finished:
-                for kind in RECORD_KINDS:
-                    flush(kind)
+            finished = True
+        except KeyboardInterrupt:
+            summary.stopped = _SECOND_CTRL_C
         except GaveUp as error:
+            # The records still buffered are neither sent nor counted: the next request
+            # would only wait out its attempts the same way.
             summary.stopped = str(error)
         finally:
-            sender.close()
-            summary.elapsed_s = time.monotonic() - started
+            try:
+                if finished:
+                    for kind in RECORD_KINDS:
+                        flush(kind)
+            except GaveUp as error:
+                summary.stopped = str(error)
+            except KeyboardInterrupt:
+                summary.stopped = _SECOND_CTRL_C
+            finally:
+                sender.close()
+                summary.elapsed_s = time.monotonic() - started
+                show()  # the last batches' answers too, as the summary counts them
     return summary

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import asyncio
+import io
 import json
+import os
+import signal
 import threading
 import time
 import uuid
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 from conftest import ServedApi, TopicTail, topic_settings
 from ports import free_tcp_port
+from rich.console import Console
 from sqlalchemy import select
 
 from ingestion.api import create_app
@@ -64,9 +70,12 @@ def test_emulated_posts_arrive_once_each_with_the_source_rows(
     options = EmulatorOptions(
         api=api.url, protocol=protocol, count=25, batch_size=batch_size, seed=11, user_id=user_id
     )
-    summary = run(source, options)
+    shown = io.StringIO()
+    summary = run(source, options, console=Console(file=shown, width=120))
 
     assert (summary.posts, summary.sent, summary.accepted) == (25, 75, 75)
+    # The progress bar's last line counts the last partial batches too.
+    assert "25/25 accepted 75 rejected 0 errors 0" in shown.getvalue()
     assert (summary.rejected, summary.errors, summary.retries) == (0, 0, 0)
     assert summary.requests == sum(-(-n // batch_size) for n in _per_kind(75))
 
@@ -113,6 +122,38 @@ def test_transient_failures_are_retried_without_double_counting(
     assert summary.retries >= 1
     assert (summary.sent, summary.accepted, summary.errors) == (15, 15, 0)
     assert len(reader.read(expected=15)) == 15
+
+
+def test_ctrl_c_ends_the_run_after_the_request_in_flight_with_every_record_counted(
+    settings: Settings, generated_source_url: str, tail: Callable[..., TopicTail]
+) -> None:
+    """Ctrl-C (SIGINT to this process) lands while a request is in flight: every request
+    takes 0.3 s here, the rest of the run microseconds. The run finishes that request,
+    sends what is buffered and counts each record once; before, the interrupt cut the
+    request off and its records were sent but counted nowhere."""
+    source = settings.model_copy(update={"source_url": generated_source_url})
+    reader = tail(source, [source.topic(kind) for kind in RECORD_KINDS])
+    app = create_app(source)
+
+    async def slow_app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            await asyncio.sleep(0.3)
+        await app(scope, receive, send)
+
+    api = ServedApi(slow_app).start()  # type: ignore[arg-type]
+    interrupt = threading.Timer(2.0, os.kill, (os.getpid(), signal.SIGINT))
+    interrupt.start()
+    try:
+        summary = run(source, EmulatorOptions(api=api.url, count=None, batch_size=4, seed=5))
+    finally:
+        interrupt.cancel()
+        api.stop()
+
+    assert summary.stopped is None
+    assert summary.posts > 0
+    assert summary.sent == 3 * summary.posts == summary.accepted
+    assert (summary.rejected, summary.errors) == (0, 0)
+    assert len(reader.read(expected=summary.accepted)) == summary.accepted
 
 
 def test_an_unreachable_api_stops_the_run_and_counts_errors_once(
