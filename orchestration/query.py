@@ -10,14 +10,19 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
 from orchestration.settings import Settings
+from streaming import realtime
+from streaming.bronze import BRONZE_TABLES
 from streaming.spark import catalog_session
+
+if TYPE_CHECKING:
+    from pyspark.sql import SparkSession
 
 MARTS: tuple[str, ...] = (
     "popular_category_by_country",
@@ -77,9 +82,36 @@ class QueryResult:
     """The statement had more rows than the limit; ``rows`` holds the first ``limit``."""
 
 
+def register_landed_tables(spark: SparkSession, settings: Settings) -> None:
+    """Register the bronze and realtime tables that have landed but are not in the
+    metastore yet, so ``bronze.pin`` reads right after `pinlake load` or `pinlake stream`.
+
+    Both write by path; dbt registers the tables on every run (``register_bronze_tables``
+    and ``register_realtime_tables``, which also create the missing ones empty), so
+    before the first build a query of ``bronze.pin`` met TABLE_OR_VIEW_NOT_FOUND.
+    """
+    from delta.tables import DeltaTable
+
+    landed = {
+        "bronze": {table: str(settings.bronze_path(table)) for table in BRONZE_TABLES},
+        "realtime": {table.name: table.path(settings) for table in realtime.TABLES},
+    }
+    for schema, paths in landed.items():
+        # `show tables` asks the metastore only; `tableExists` on a Delta table also
+        # reads its log (~2 s a table here).
+        registered: set[str] = set()
+        if spark.catalog.databaseExists(schema):
+            registered = {row.tableName for row in spark.sql(f"show tables in {schema}").collect()}
+        for table, path in paths.items():
+            if table not in registered and DeltaTable.isDeltaTable(spark, path):
+                spark.sql(f"create database if not exists {schema}")
+                spark.sql(f"create table {schema}.{table} using delta location '{path}'")
+
+
 def run_query(settings: Settings, query: str, *, limit: int | None) -> QueryResult:
     """Column names and rows of one Spark SQL statement, at most ``limit`` (None: all)."""
     with catalog_session(settings, "pinlake sql") as spark, reported_as_query_failed():
+        register_landed_tables(spark, settings)
         frame = spark.sql(query)
         if limit is None:
             return QueryResult(list(frame.columns), [tuple(row) for row in frame.collect()], False)

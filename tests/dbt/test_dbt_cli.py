@@ -51,6 +51,11 @@ def test_plain_dbt_build_twice_keeps_the_console_clean(tmp_path: Path) -> None:
     home = tmp_path / "lakehouse"
     run(home, "pinlake", "generate", "--posts", "40")
     run(home, "pinlake", "load")
+    # Before any dbt run registered bronze in the metastore (pinlake load and
+    # pinlake stream write it by path), `pinlake sql` reads it: it registers what landed.
+    count = "select count(*) as n from bronze.user"
+    counted = run(home, "pinlake", "sql", count, "--format", "csv")
+    assert counted.stdout.split() == ["n", "40"], counted.stdout
     builds = [run(home, "dbt", *BUILD) for _ in range(2)]
 
     for build in builds:
